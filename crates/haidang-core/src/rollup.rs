@@ -1,0 +1,64 @@
+//! Bucket summaries kept per series for hour, day and month steps.
+
+use serde::Serialize;
+
+use crate::observation::Aggregate;
+
+/// Summary of the values of one series in one bucket. Summaries of adjacent buckets merge
+/// into the summary of their union, so days are built from hours and months from days.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Rollup {
+    pub count: i64,
+    pub sum: f64,
+    pub min: f64,
+    pub max: f64,
+    /// Time of the latest value in the bucket, by observation time.
+    pub last_time: i64,
+    pub last_value: f64,
+}
+
+impl Rollup {
+    pub fn of(time: i64, value: f64) -> Self {
+        Self { count: 1, sum: value, min: value, max: value, last_time: time, last_value: value }
+    }
+
+    pub fn merge(&mut self, other: &Rollup) {
+        self.count += other.count;
+        self.sum += other.sum;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        if other.last_time >= self.last_time {
+            self.last_time = other.last_time;
+            self.last_value = other.last_value;
+        }
+    }
+
+    /// Returns the value of `aggregate` over the bucket.
+    pub fn value(&self, aggregate: Aggregate) -> f64 {
+        match aggregate {
+            Aggregate::Avg => self.sum / self.count as f64,
+            Aggregate::Min => self.min,
+            Aggregate::Max => self.max,
+            Aggregate::Sum => self.sum,
+            Aggregate::Count => self.count as f64,
+            Aggregate::Last => self.last_value,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_keeps_latest_by_time_not_order() {
+        let mut later = Rollup::of(200, 5.0);
+        later.merge(&Rollup::of(100, 9.0));
+        assert_eq!(later.count, 2);
+        assert_eq!(later.sum, 14.0);
+        assert_eq!(later.min, 5.0);
+        assert_eq!(later.max, 9.0);
+        assert_eq!(later.last_value, 5.0);
+        assert_eq!(later.value(Aggregate::Avg), 7.0);
+    }
+}
