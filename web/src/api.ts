@@ -1,0 +1,152 @@
+// Client for the JSON API under /api/v1, served by the haidang binary on
+// the same origin as the page.
+
+import type { FeatureCollection, Geometry, LineString, MultiLineString } from 'geojson';
+import type {
+  About,
+  Aggregation,
+  ApiErrorBody,
+  BoundaryProperties,
+  EntitiesResponse,
+  Lang,
+  ObservationsResponse,
+  SeriesResponse,
+  SourcesResponse,
+  Step,
+  TyphoonProperties,
+  UnitsResponse,
+} from './types';
+
+export const API_BASE = '/api/v1';
+
+export interface ObservationQuery {
+  /** Start of the period, ISO 8601 with offset. */
+  from: string;
+  /** End of the period, ISO 8601 with offset. */
+  to: string;
+  step: Step;
+  /** Ignored by the server for raw points, so it is left out of raw queries. */
+  agg: Aggregation;
+}
+
+/** Error returned by the API as `{"error":{"code","message"}}`, or a failed request. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function observationsUrl(seriesKey: string, query: ObservationQuery): string {
+  const params = new URLSearchParams({ from: query.from, to: query.to, step: query.step });
+  if (query.step !== 'raw') {
+    params.set('agg', query.agg);
+  }
+  return `${API_BASE}/series/${encodeURIComponent(seriesKey)}/observations?${params.toString()}`;
+}
+
+export function unitsUrl(asOf?: string, parent?: string): string {
+  const params = new URLSearchParams();
+  if (asOf) {
+    params.set('as_of', asOf);
+  }
+  if (parent) {
+    params.set('parent', parent);
+  }
+  const query = params.toString();
+  return query ? `${API_BASE}/units?${query}` : `${API_BASE}/units`;
+}
+
+function isErrorBody(body: unknown): body is ApiErrorBody {
+  if (typeof body !== 'object' || body === null || !('error' in body)) {
+    return false;
+  }
+  const error = (body as { error: unknown }).error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
+}
+
+/** Turns a non-2xx response into an ApiError, using the JSON error body when there is one. */
+export async function errorFromResponse(response: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON, for example a proxy's HTML error page.
+  }
+  if (isErrorBody(body)) {
+    return new ApiError(response.status, String(body.error.code ?? ''), body.error.message);
+  }
+  return new ApiError(response.status, 'http_error', `HTTP ${response.status} ${response.statusText}`.trim());
+}
+
+type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+
+export class ApiClient {
+  private readonly lang: () => Lang;
+  private readonly fetchFn: FetchFn;
+
+  /** `lang` is read on every request so that responses follow the UI language. */
+  constructor(lang: () => Lang, fetchFn: FetchFn = (input, init) => fetch(input, init)) {
+    this.lang = lang;
+    this.fetchFn = fetchFn;
+  }
+
+  async get<T>(url: string, signal?: AbortSignal): Promise<T> {
+    const init: RequestInit = {
+      headers: { Accept: 'application/json', 'Accept-Language': this.lang() },
+    };
+    if (signal) {
+      init.signal = signal;
+    }
+    const response = await this.fetchFn(url, init);
+    if (!response.ok) {
+      throw await errorFromResponse(response);
+    }
+    try {
+      return (await response.json()) as T;
+    } catch {
+      throw new ApiError(response.status, 'invalid_json', `invalid JSON in the response to ${url}`);
+    }
+  }
+
+  units(asOf?: string, parent?: string): Promise<UnitsResponse> {
+    return this.get(unitsUrl(asOf, parent));
+  }
+
+  boundaries(): Promise<FeatureCollection<Geometry, BoundaryProperties>> {
+    return this.get(`${API_BASE}/map/boundaries`);
+  }
+
+  typhoons(): Promise<FeatureCollection<LineString | MultiLineString, TyphoonProperties>> {
+    return this.get(`${API_BASE}/map/typhoons`);
+  }
+
+  entities(): Promise<EntitiesResponse> {
+    return this.get(`${API_BASE}/entities`);
+  }
+
+  series(): Promise<SeriesResponse> {
+    return this.get(`${API_BASE}/series`);
+  }
+
+  observations(seriesKey: string, query: ObservationQuery, signal?: AbortSignal): Promise<ObservationsResponse> {
+    return this.get(observationsUrl(seriesKey, query), signal);
+  }
+
+  sources(): Promise<SourcesResponse> {
+    return this.get(`${API_BASE}/sources`);
+  }
+
+  about(): Promise<About> {
+    return this.get(`${API_BASE}/about`);
+  }
+}

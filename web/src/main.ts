@@ -1,0 +1,151 @@
+// Entry point of the Hải Đăng operations page: wires the map, the chart
+// panel and the data sources table to the /api/v1 endpoints.
+
+import './styles.css';
+import { ApiClient } from './api';
+import { ChartPanel } from './chart';
+import { byId, el, showError } from './dom';
+import { vnDateOf, formatIsoDate } from './format';
+import { Translator, applyTranslations, isLang, readStoredLang, storeLang } from './i18n';
+import { MapView } from './map';
+import { firstSeriesKey } from './series';
+import { renderSourcesTable } from './sources-table';
+import type { Entity, Lang, Series } from './types';
+
+function safeStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+function messageOf(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
+class App {
+  private readonly translator: Translator;
+  private readonly api: ApiClient;
+  private readonly map: MapView;
+  private readonly chart: ChartPanel;
+  private series = new Map<string, Series>();
+  /** Increases on every reload so that a slower, older response is dropped. */
+  private generation = 0;
+
+  constructor() {
+    this.translator = new Translator(readStoredLang(safeStorage()));
+    this.api = new ApiClient(() => this.translator.lang);
+    this.chart = new ChartPanel(this.translator, this.api);
+    this.map = new MapView(byId('map'), this.translator, {
+      onSelectEntity: (entity, seriesKey) => this.showEntitySeries(entity, seriesKey),
+    });
+    for (const button of document.querySelectorAll<HTMLButtonElement>('.lang-button')) {
+      button.addEventListener('click', () => {
+        const lang = button.dataset.lang;
+        if (isLang(lang) && lang !== this.translator.lang) {
+          this.setLanguage(lang);
+        }
+      });
+    }
+    this.applyLanguage();
+  }
+
+  async load(): Promise<void> {
+    const generation = ++this.generation;
+    document.body.dataset.ready = 'false';
+    const today = vnDateOf(new Date()) ?? undefined;
+    const [boundaries, typhoons, entities, series, sources, about, units] = await Promise.allSettled([
+      this.api.boundaries(),
+      this.api.typhoons(),
+      this.api.entities(),
+      this.api.series(),
+      this.api.sources(),
+      this.api.about(),
+      this.api.units(today),
+    ]);
+    if (generation !== this.generation) {
+      return;
+    }
+
+    const seriesList = series.status === 'fulfilled' ? series.value.series : [];
+    const sourceList = sources.status === 'fulfilled' ? sources.value.sources : [];
+    this.series = new Map(seriesList.map((item) => [item.key, item]));
+
+    const mapErrors = [boundaries, typhoons, entities]
+      .filter((result) => result.status === 'rejected')
+      .map((result) => messageOf((result as PromiseRejectedResult).reason));
+    showError(byId('map-error'), mapErrors.length ? this.translator.t('load-failed', { message: mapErrors.join('; ') }) : null);
+    this.map.update({
+      boundaries: boundaries.status === 'fulfilled' ? boundaries.value : null,
+      typhoons: typhoons.status === 'fulfilled' ? typhoons.value : null,
+      entities: entities.status === 'fulfilled' ? entities.value.entities : [],
+      series: this.series,
+    });
+
+    if (series.status === 'fulfilled') {
+      this.chart.setData(seriesList, sourceList);
+    } else {
+      this.chart.showLoadError(messageOf(series.reason));
+    }
+
+    const sourcesBody = byId<HTMLTableSectionElement>('sources-body');
+    if (sources.status === 'fulfilled') {
+      renderSourcesTable(sourcesBody, sourceList, this.translator);
+      showError(byId('sources-error'), null);
+    } else {
+      sourcesBody.replaceChildren();
+      showError(byId('sources-error'), this.translator.t('load-failed', { message: messageOf(sources.reason) }));
+    }
+
+    if (about.status === 'fulfilled') {
+      this.renderAbout(about.value.deployment, about.value.attributions ?? []);
+    }
+
+    const summary = byId('units-summary');
+    if (units.status === 'fulfilled' && today) {
+      const communes = units.value.units.filter((unit) => unit.level === 'commune').length;
+      summary.textContent = communes > 0 ? this.translator.t('units-summary', { date: formatIsoDate(today), communes }) : '';
+    } else {
+      summary.textContent = '';
+    }
+
+    document.body.dataset.ready = 'true';
+  }
+
+  private showEntitySeries(entity: Entity, seriesKey: string | null): void {
+    const key = seriesKey ?? firstSeriesKey(entity, this.series);
+    if (key) {
+      this.chart.selectSeries(key);
+    }
+  }
+
+  private renderAbout(deployment: string, attributions: string[]): void {
+    if (deployment) {
+      byId('deployment').textContent = deployment;
+    }
+    byId('attributions').replaceChildren(...attributions.map((text) => el('li', { text })));
+  }
+
+  private setLanguage(lang: Lang): void {
+    this.translator.lang = lang;
+    storeLang(safeStorage(), lang);
+    this.applyLanguage();
+    this.chart.refreshLanguage();
+    // Names and attributions come from the API in the requested language.
+    void this.load();
+  }
+
+  private applyLanguage(): void {
+    const lang = this.translator.lang;
+    document.documentElement.lang = lang;
+    document.body.dataset.lang = lang;
+    applyTranslations(document, this.translator);
+    for (const button of document.querySelectorAll<HTMLButtonElement>('.lang-button')) {
+      button.setAttribute('aria-pressed', String(button.dataset.lang === lang));
+    }
+  }
+}
+
+const app = new App();
+void app.load();

@@ -1,0 +1,104 @@
+// Series selection logic for the chart panel, kept free of DOM and chart
+// code so that it can be unit tested.
+
+import type { ObservationQuery } from './api';
+import { addDays, vnDateOf, vnEndOfDay, vnStartOfDay } from './format';
+import type { Aggregation, Entity, ObservationPoint, Series, Source, Step } from './types';
+
+export interface SeriesGroup {
+  sourceKey: string;
+  label: string;
+  series: Series[];
+}
+
+/** Number of calendar days shown by default, ending at the last observation. */
+export const DEFAULT_RANGE_DAYS = 7;
+
+export interface DateRange {
+  /** First day, "YYYY-MM-DD" in Asia/Ho_Chi_Minh. */
+  from: string;
+  /** Last day (included), "YYYY-MM-DD" in Asia/Ho_Chi_Minh. */
+  to: string;
+}
+
+/** Groups series under their source's name, both sorted alphabetically in the UI language. */
+export function groupSeriesBySource(series: Series[], sources: Source[], locale: string): SeriesGroup[] {
+  const names = new Map(sources.map((source) => [source.key, source.name]));
+  const groups = new Map<string, SeriesGroup>();
+  for (const item of series) {
+    let group = groups.get(item.source);
+    if (!group) {
+      group = { sourceKey: item.source, label: names.get(item.source) ?? item.source, series: [] };
+      groups.set(item.source, group);
+    }
+    group.series.push(item);
+  }
+  const collator = new Intl.Collator(locale);
+  const sorted = [...groups.values()].sort((a, b) => collator.compare(a.label, b.label));
+  for (const group of sorted) {
+    group.series.sort((a, b) => collator.compare(a.name, b.name));
+  }
+  return sorted;
+}
+
+/**
+ * Returns the default period: the seven days ending on the day of the
+ * series' last observation, or ending today when it has none.
+ */
+export function defaultRange(series: Pick<Series, 'last_time'> | null, now: Date = new Date()): DateRange {
+  const lastDay = (series?.last_time ? vnDateOf(series.last_time) : null) ?? vnDateOf(now);
+  const to = lastDay ?? now.toISOString().slice(0, 10);
+  return { from: addDays(to, -(DEFAULT_RANGE_DAYS - 1)), to };
+}
+
+/** Builds the observation query for whole days in Asia/Ho_Chi_Minh, both ends included. */
+export function rangeQuery(range: DateRange, step: Step, agg: Aggregation): ObservationQuery {
+  return { from: vnStartOfDay(range.from), to: vnEndOfDay(range.to), step, agg };
+}
+
+/** Returns the key of the entity's first series that the API lists, or null. */
+export function firstSeriesKey(entity: Pick<Entity, 'key' | 'series'>, known: ReadonlyMap<string, Series>): string | null {
+  for (const key of entity.series) {
+    if (known.has(key)) {
+      return key;
+    }
+  }
+  for (const item of known.values()) {
+    if (item.entity === entity.key) {
+      return item.key;
+    }
+  }
+  return null;
+}
+
+export interface SourceLabel {
+  source: string;
+  agency: string;
+}
+
+/** Returns the display names of a series' source and agency, falling back to their keys. */
+export function describeSeriesSource(series: Series, sources: Source[]): SourceLabel {
+  const source = sources.find((candidate) => candidate.key === series.source);
+  const agency =
+    source && source.agency === series.agency && source.agency_name ? source.agency_name : series.agency;
+  return { source: source?.name ?? series.source, agency: agency || source?.agency_name || source?.agency || '' };
+}
+
+/** Chart data as [epoch milliseconds, value] pairs. A null value stays null and breaks the line. */
+export function toChartData(points: ObservationPoint[]): [number, number | null][] {
+  const data: [number, number | null][] = [];
+  for (const point of points) {
+    const time = Date.parse(point.time);
+    if (Number.isNaN(time)) {
+      continue;
+    }
+    const value = typeof point.value === 'number' && Number.isFinite(point.value) ? point.value : null;
+    data.push([time, value]);
+  }
+  return data;
+}
+
+/** Counts the points that carry a value. */
+export function countValues(data: [number, number | null][]): number {
+  return data.reduce((count, [, value]) => (value === null ? count : count + 1), 0);
+}
