@@ -9,6 +9,8 @@ use serde::Serialize;
 pub enum RejectReason {
     /// A required column or field is absent or empty.
     MissingField { field: String },
+    /// The source marked the value as missing, by a sentinel such as -999 or a quality flag.
+    MissingValue { field: String, value: String },
     /// The series key is not defined.
     UnknownSeries { series: String },
     /// The value is not a finite decimal number.
@@ -26,6 +28,7 @@ impl RejectReason {
     pub fn code(&self) -> &'static str {
         match self {
             Self::MissingField { .. } => "MISSING_FIELD",
+            Self::MissingValue { .. } => "MISSING_VALUE",
             Self::UnknownSeries { .. } => "UNKNOWN_SERIES",
             Self::InvalidNumber { .. } => "INVALID_NUMBER",
             Self::OutOfRange { .. } => "OUT_OF_RANGE",

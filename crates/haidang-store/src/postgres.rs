@@ -433,8 +433,7 @@ impl PgStore {
             sqlx::query(
                 "INSERT INTO rejected_rows (batch_id, row_no, reason_code, params, raw)
                  SELECT $1, u.row_no, u.code, u.params, u.raw
-                 FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::text[]) AS u(row_no, code, params, raw)
-                 ON CONFLICT (batch_id, row_no) DO NOTHING",
+                 FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::text[]) AS u(row_no, code, params, raw)",
             )
             .bind(&batch_id)
             .bind(rejected.iter().map(|r| r.row).collect::<Vec<_>>())

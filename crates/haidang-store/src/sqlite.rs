@@ -742,8 +742,7 @@ fn write_chunk(
     apply_rollups(tx, &plan)?;
 
     let mut reject = tx.prepare_cached(
-        "INSERT INTO rejected_rows (batch_id, row_no, reason_code, params, raw) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (batch_id, row_no) DO NOTHING",
+        "INSERT INTO rejected_rows (batch_id, row_no, reason_code, params, raw) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for r in rejected {
         reject.execute(params![batch_id, r.row, r.reason.code(), r.reason.params().to_string(), r.raw])?;

@@ -123,9 +123,9 @@ CREATE TABLE rejected_rows (
     row_no BIGINT NOT NULL,
     reason_code TEXT NOT NULL,
     params TEXT NOT NULL,
-    raw TEXT NOT NULL,
-    PRIMARY KEY (batch_id, row_no)
+    raw TEXT NOT NULL
 );
+CREATE INDEX rejected_rows_by_batch ON rejected_rows (batch_id, row_no);
 
 CREATE TABLE api_keys (
     id TEXT PRIMARY KEY,
