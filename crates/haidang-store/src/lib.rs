@@ -20,6 +20,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use haidang_core::observation::{Aggregate, Step};
 use haidang_core::plan::IncomingObservation;
+use haidang_core::rollup::Rollup;
 use haidang_core::units::{AdminUnit, Succession, UnitCatalog};
 
 pub use error::StoreError;
@@ -127,6 +128,16 @@ impl Store {
     /// Returns the stored series among `keys`, by key.
     pub async fn series_by_keys(&self, keys: Vec<String>) -> Result<HashMap<String, SeriesRecord>, StoreError> {
         dispatch!(self, s => s.series_by_keys(keys).await)
+    }
+
+    /// Returns the series that measure `indicator`.
+    pub async fn series_of_indicator(&self, indicator: &str) -> Result<Vec<SeriesRecord>, StoreError> {
+        dispatch!(self, s => s.series_of_indicator(indicator.to_owned()).await)
+    }
+
+    /// Returns the stored rollups of a series at `step` (not raw) whose buckets start in `[from, to)`.
+    pub async fn rollups(&self, series_id: i64, step: Step, from: i64, to: i64) -> Result<Vec<(i64, Rollup)>, StoreError> {
+        dispatch!(self, s => s.rollups(series_id, step, from, to).await)
     }
 
     pub async fn series_summaries(&self) -> Result<Vec<SeriesSummary>, StoreError> {

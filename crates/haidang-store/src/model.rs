@@ -58,10 +58,14 @@ pub struct SeriesDefinition {
     pub key: String,
     pub name: String,
     pub unit: String,
+    /// What the series measures, shared by series of different places (`pm25`,
+    /// `dossiers_received`), so that figures can be summed per administrative unit.
+    pub indicator: Option<String>,
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub expected_interval_secs: Option<i64>,
     pub source_key: Option<String>,
+    /// Administrative unit that the series describes, read with the date of each value.
     pub unit_code: Option<String>,
     pub entity_key: Option<String>,
 }

@@ -26,7 +26,7 @@ pub struct PgStore {
     pool: PgPool,
 }
 
-const SERIES_COLUMNS: &str = "s.id, s.key, s.name, s.unit, s.min, s.max, s.expected_interval_secs, s.source_key, \
+const SERIES_COLUMNS: &str = "s.id, s.key, s.name, s.unit, s.indicator, s.min, s.max, s.expected_interval_secs, s.source_key, \
      s.unit_code, s.entity_key, s.last_received_at, s.created_at, s.updated_at";
 
 impl PgStore {
@@ -280,10 +280,11 @@ impl PgStore {
             .fetch_one(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO series (key, name, unit, min, max, expected_interval_secs, source_key, unit_code,
-                 entity_key, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-             ON CONFLICT (key) DO UPDATE SET name = excluded.name, unit = excluded.unit, min = excluded.min,
+            "INSERT INTO series (key, name, unit, indicator, min, max, expected_interval_secs, source_key,
+                 unit_code, entity_key, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+             ON CONFLICT (key) DO UPDATE SET name = excluded.name, unit = excluded.unit, indicator = excluded.indicator,
+                     min = excluded.min,
                  max = excluded.max, expected_interval_secs = excluded.expected_interval_secs,
                  source_key = excluded.source_key, unit_code = excluded.unit_code,
                  entity_key = excluded.entity_key, updated_at = excluded.updated_at",
@@ -291,6 +292,7 @@ impl PgStore {
         .bind(&d.key)
         .bind(&d.name)
         .bind(&d.unit)
+        .bind(&d.indicator)
         .bind(d.min)
         .bind(d.max)
         .bind(d.expected_interval_secs)
@@ -326,6 +328,21 @@ impl PgStore {
         Ok(found)
     }
 
+    pub async fn series_of_indicator(&self, indicator: String) -> Result<Vec<SeriesRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {SERIES_COLUMNS} FROM series s WHERE s.indicator = $1 ORDER BY s.key"
+        )))
+        .bind(indicator)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(series_from_row).collect()
+    }
+
+    pub async fn rollups(&self, series_id: i64, step: Step, from: i64, to: i64) -> Result<Vec<(i64, Rollup)>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        stored_rollups(&mut connection, series_id, step, from, to).await
+    }
+
     pub async fn series_summaries(&self) -> Result<Vec<SeriesSummary>, StoreError> {
         // The formatted part is a constant column list.
         let rows = sqlx::query(AssertSqlSafe(format!(
@@ -341,11 +358,11 @@ impl PgStore {
             .map(|r| {
                 Ok(SeriesSummary {
                     record: series_from_row(r)?,
-                    agency_key: r.try_get(13)?,
-                    simulated: r.try_get(14)?,
-                    first_time: r.try_get(15)?,
-                    last_time: r.try_get(16)?,
-                    last_value: r.try_get(17)?,
+                    agency_key: r.try_get(14)?,
+                    simulated: r.try_get(15)?,
+                    first_time: r.try_get(16)?,
+                    last_time: r.try_get(17)?,
+                    last_value: r.try_get(18)?,
                 })
             })
             .collect()
@@ -688,16 +705,17 @@ fn series_from_row(r: &PgRow) -> Result<SeriesRecord, StoreError> {
             key: r.try_get(1)?,
             name: r.try_get(2)?,
             unit: r.try_get(3)?,
-            min: r.try_get(4)?,
-            max: r.try_get(5)?,
-            expected_interval_secs: r.try_get(6)?,
-            source_key: r.try_get(7)?,
-            unit_code: r.try_get(8)?,
-            entity_key: r.try_get(9)?,
+            indicator: r.try_get(4)?,
+            min: r.try_get(5)?,
+            max: r.try_get(6)?,
+            expected_interval_secs: r.try_get(7)?,
+            source_key: r.try_get(8)?,
+            unit_code: r.try_get(9)?,
+            entity_key: r.try_get(10)?,
         },
-        last_received_at: r.try_get(10)?,
-        created_at: r.try_get(11)?,
-        updated_at: r.try_get(12)?,
+        last_received_at: r.try_get(11)?,
+        created_at: r.try_get(12)?,
+        updated_at: r.try_get(13)?,
     })
 }
 

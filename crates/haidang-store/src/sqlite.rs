@@ -342,10 +342,11 @@ impl SqliteStore {
             let existed: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM series WHERE key = ?1)", [&d.key], |r| r.get(0))?;
             tx.execute(
-                "INSERT INTO series (key, name, unit, min, max, expected_interval_secs, source_key, unit_code,
-                     entity_key, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
-                 ON CONFLICT (key) DO UPDATE SET name = excluded.name, unit = excluded.unit, min = excluded.min,
+                "INSERT INTO series (key, name, unit, indicator, min, max, expected_interval_secs, source_key,
+                     unit_code, entity_key, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
+                 ON CONFLICT (key) DO UPDATE SET name = excluded.name, unit = excluded.unit, indicator = excluded.indicator,
+                     min = excluded.min,
                      max = excluded.max, expected_interval_secs = excluded.expected_interval_secs,
                      source_key = excluded.source_key, unit_code = excluded.unit_code,
                      entity_key = excluded.entity_key, updated_at = excluded.updated_at",
@@ -353,6 +354,7 @@ impl SqliteStore {
                     d.key,
                     d.name,
                     d.unit,
+                    d.indicator,
                     d.min,
                     d.max,
                     d.expected_interval_secs,
@@ -387,6 +389,20 @@ impl SqliteStore {
         .await
     }
 
+    pub async fn series_of_indicator(&self, indicator: String) -> Result<Vec<SeriesRecord>, StoreError> {
+        self.read(move |c| {
+            let sql = format!("SELECT {SERIES_COLUMNS} FROM series s WHERE s.indicator = ?1 ORDER BY s.key");
+            let mut statement = c.prepare(&sql)?;
+            let rows = statement.query_map([&indicator], series_from_row)?.collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    pub async fn rollups(&self, series_id: i64, step: Step, from: i64, to: i64) -> Result<Vec<(i64, Rollup)>, StoreError> {
+        self.read(move |c| stored_rollups(c, series_id, step, from, to)).await
+    }
+
     pub async fn series_summaries(&self) -> Result<Vec<SeriesSummary>, StoreError> {
         self.read(|c| {
             let sql = format!(
@@ -401,11 +417,11 @@ impl SqliteStore {
                 .query_map([], |r| {
                     Ok(SeriesSummary {
                         record: series_from_row(r)?,
-                        agency_key: r.get(13)?,
-                        simulated: r.get(14)?,
-                        first_time: r.get(15)?,
-                        last_time: r.get(16)?,
-                        last_value: r.get(17)?,
+                        agency_key: r.get(14)?,
+                        simulated: r.get(15)?,
+                        first_time: r.get(16)?,
+                        last_time: r.get(17)?,
+                        last_value: r.get(18)?,
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -659,7 +675,7 @@ fn connect(path: &str) -> Result<Connection, StoreError> {
     Ok(connection)
 }
 
-const SERIES_COLUMNS: &str = "s.id, s.key, s.name, s.unit, s.min, s.max, s.expected_interval_secs, s.source_key, \
+const SERIES_COLUMNS: &str = "s.id, s.key, s.name, s.unit, s.indicator, s.min, s.max, s.expected_interval_secs, s.source_key, \
      s.unit_code, s.entity_key, s.last_received_at, s.created_at, s.updated_at";
 
 const SOURCE_STATUS_SQL: &str = "SELECT src.key, src.name, src.agency_key, src.kind, src.simulated,
@@ -677,16 +693,17 @@ fn series_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SeriesRecord> {
             key: r.get(1)?,
             name: r.get(2)?,
             unit: r.get(3)?,
-            min: r.get(4)?,
-            max: r.get(5)?,
-            expected_interval_secs: r.get(6)?,
-            source_key: r.get(7)?,
-            unit_code: r.get(8)?,
-            entity_key: r.get(9)?,
+            indicator: r.get(4)?,
+            min: r.get(5)?,
+            max: r.get(6)?,
+            expected_interval_secs: r.get(7)?,
+            source_key: r.get(8)?,
+            unit_code: r.get(9)?,
+            entity_key: r.get(10)?,
         },
-        last_received_at: r.get(10)?,
-        created_at: r.get(11)?,
-        updated_at: r.get(12)?,
+        last_received_at: r.get(11)?,
+        created_at: r.get(12)?,
+        updated_at: r.get(13)?,
     })
 }
 

@@ -56,6 +56,7 @@ CREATE TABLE series (
     key TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     unit TEXT NOT NULL,
+    indicator TEXT,
     min DOUBLE PRECISION,
     max DOUBLE PRECISION,
     expected_interval_secs BIGINT,
@@ -66,6 +67,8 @@ CREATE TABLE series (
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
+
+CREATE INDEX series_by_indicator ON series (indicator);
 
 CREATE TABLE batches (
     id TEXT PRIMARY KEY,
