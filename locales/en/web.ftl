@@ -69,6 +69,8 @@ chart-points = { $count ->
     }
 chart-no-data = No observations in the selected period.
 chart-no-series = No series available yet.
+chart-invalid-date = Invalid date, type it as dd/mm/yyyy.
+chart-pick-date = Choose a date
 chart-invalid-range = The start date must be on or before the end date.
 chart-value = Value
 series-simulated = { $name } (simulated)

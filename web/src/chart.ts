@@ -14,7 +14,7 @@ import {
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ApiClient } from './api';
 import { byId, el, escapeHtml } from './dom';
-import { formatDateTime, formatNumber, isIsoDate, localeTag } from './format';
+import { formatDateTime, formatIsoDate, formatNumber, isIsoDate, localeTag, parseDisplayDate } from './format';
 import type { Translator } from './i18n';
 import {
   countValues,
@@ -36,13 +36,26 @@ type ChartOption = echarts.ComposeOption<
 const STEPS: readonly Step[] = ['raw', 'hour', 'day'];
 const AGGREGATIONS: readonly Aggregation[] = ['avg', 'max', 'min'];
 
-type ChartState = 'empty' | 'loading' | 'ready' | 'no-data' | 'error' | 'invalid-range';
+type ChartState = 'empty' | 'loading' | 'ready' | 'no-data' | 'error' | 'invalid-range' | 'invalid-date';
+
+/**
+ * ECharts places time-axis ticks on midnights of the browser's time zone,
+ * or of UTC with `useUTC`. The chart therefore plots instants shifted by
+ * UTC+7 in UTC mode, so that ticks fall on Vietnamese midnights in any
+ * browser. Labels and tooltips shift back before formatting.
+ */
+const VN_OFFSET_MS = 7 * 3600 * 1000;
 
 /** Two-line axis label: "dd/mm" and, below it, "HH:mm" unless the step is a day. */
-function axisLabel(time: number, step: Step): string {
-  const text = formatDateTime(time);
+function axisLabel(shiftedTime: number, step: Step): string {
+  const text = formatDateTime(shiftedTime - VN_OFFSET_MS);
   const dayMonth = text.slice(0, 5);
   return step === 'day' ? dayMonth : `${dayMonth}\n${text.slice(11)}`;
+}
+
+interface DateControl {
+  text: HTMLInputElement;
+  picker: HTMLInputElement;
 }
 
 export class ChartPanel {
@@ -51,8 +64,8 @@ export class ChartPanel {
   private readonly container: HTMLElement;
   private readonly seriesSelect: HTMLSelectElement;
   private readonly aggSelect: HTMLSelectElement;
-  private readonly fromInput: HTMLInputElement;
-  private readonly toInput: HTMLInputElement;
+  private readonly fromInput: DateControl;
+  private readonly toInput: DateControl;
   private readonly statusLine: HTMLElement;
   private readonly sourceLine: HTMLElement;
   private readonly latestLine: HTMLElement;
@@ -75,8 +88,8 @@ export class ChartPanel {
     this.container = byId('chart');
     this.seriesSelect = byId<HTMLSelectElement>('series-select');
     this.aggSelect = byId<HTMLSelectElement>('agg-select');
-    this.fromInput = byId<HTMLInputElement>('range-from');
-    this.toInput = byId<HTMLInputElement>('range-to');
+    this.fromInput = { text: byId<HTMLInputElement>('range-from'), picker: byId<HTMLInputElement>('range-from-picker') };
+    this.toInput = { text: byId<HTMLInputElement>('range-to'), picker: byId<HTMLInputElement>('range-to-picker') };
     this.statusLine = byId('chart-status');
     this.sourceLine = byId('chart-source');
     this.latestLine = byId('chart-latest');
@@ -128,8 +141,8 @@ export class ChartPanel {
     this.selectedKey = key;
     this.seriesSelect.value = key;
     this.range = defaultRange(item);
-    this.fromInput.value = this.range.from;
-    this.toInput.value = this.range.to;
+    this.showDate(this.fromInput, this.range.from);
+    this.showDate(this.toInput, this.range.to);
     this.renderMeta();
     void this.load();
   }
@@ -181,12 +194,60 @@ export class ChartPanel {
       }
     });
 
-    const onRangeChange = (): void => {
-      this.range = { from: this.fromInput.value, to: this.toInput.value };
-      void this.load();
-    };
-    this.fromInput.addEventListener('change', onRangeChange);
-    this.toInput.addEventListener('change', onRangeChange);
+    for (const control of [this.fromInput, this.toInput]) {
+      this.bindDateControl(control);
+    }
+  }
+
+  /** Wires a typed dd/mm/yyyy field to its calendar button and hidden native date picker. */
+  private bindDateControl(control: DateControl): void {
+    control.text.addEventListener('change', () => this.onRangeInput());
+    control.text.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        this.onRangeInput();
+      }
+    });
+    control.picker.addEventListener('change', () => {
+      if (isIsoDate(control.picker.value)) {
+        control.text.value = formatIsoDate(control.picker.value);
+        this.onRangeInput();
+      }
+    });
+    const button = document.querySelector<HTMLButtonElement>(`button[data-picker="${control.picker.id}"]`);
+    button?.addEventListener('click', () => {
+      const isoDate = parseDisplayDate(control.text.value);
+      control.picker.value = isoDate ?? '';
+      try {
+        control.picker.showPicker();
+      } catch {
+        // Browsers without showPicker() still accept a typed date.
+        control.text.focus();
+      }
+    });
+  }
+
+  private onRangeInput(): void {
+    const from = parseDisplayDate(this.fromInput.text.value);
+    const to = parseDisplayDate(this.toInput.text.value);
+    this.fromInput.text.setAttribute('aria-invalid', String(from === null));
+    this.toInput.text.setAttribute('aria-invalid', String(to === null));
+    if (from === null || to === null) {
+      this.request?.abort();
+      this.setState('invalid-date');
+      return;
+    }
+    if (this.range?.from === from && this.range.to === to && this.state === 'ready') {
+      return;
+    }
+    this.range = { from, to };
+    void this.load();
+  }
+
+  private showDate(control: DateControl, isoDate: string): void {
+    control.text.value = formatIsoDate(isoDate);
+    control.text.setAttribute('aria-invalid', 'false');
+    control.picker.value = isoDate;
   }
 
   /** Aggregation has no meaning for raw points. */
@@ -237,7 +298,7 @@ export class ChartPanel {
     if (state !== 'ready') {
       this.container.dataset.points = '0';
     }
-    if (state === 'no-data' || state === 'error' || state === 'invalid-range' || state === 'empty') {
+    if (state !== 'ready' && state !== 'loading') {
       this.lastData = [];
       this.chart?.clear();
     }
@@ -254,9 +315,11 @@ export class ChartPanel {
       'no-data': t.t('chart-no-data'),
       error: t.t('load-failed', { message: this.errorMessage }),
       'invalid-range': t.t('chart-invalid-range'),
+      'invalid-date': t.t('chart-invalid-date'),
     };
     this.statusLine.textContent = messages[this.state];
-    this.statusLine.classList.toggle('is-error', this.state === 'error' || this.state === 'invalid-range');
+    const isError = this.state === 'error' || this.state === 'invalid-range' || this.state === 'invalid-date';
+    this.statusLine.classList.toggle('is-error', isError);
   }
 
   private renderMeta(): void {
@@ -295,9 +358,11 @@ export class ChartPanel {
     const seriesName = item.name;
     const valueLabel = this.translator.t('chart-value');
 
+    const shiftedData = this.lastData.map(([time, value]): [number, number | null] => [time + VN_OFFSET_MS, value]);
     const option: ChartOption = {
       animation: false,
-      grid: { left: 56, right: 24, top: 40, bottom: 48 },
+      useUTC: true,
+      grid: { left: 56, right: 24, top: 40, bottom: step === 'day' ? 32 : 48 },
       tooltip: {
         trigger: 'axis',
         formatter: (params) => {
@@ -306,9 +371,10 @@ export class ChartPanel {
           if (!first) {
             return '';
           }
-          const [time, value] = first.value as [number, number | null];
-          const shown = value === null ? '—' : `${formatNumber(value, lang)} ${unit}`.trim();
-          return `${escapeHtml(formatDateTime(time))}<br/>${escapeHtml(seriesName || valueLabel)}: <b>${escapeHtml(shown)}</b>`;
+          const [shiftedTime, value] = first.value as [number, number | null];
+          const valueText = value === null ? '—' : `${formatNumber(value, lang)} ${unit}`.trim();
+          const timeText = formatDateTime(shiftedTime - VN_OFFSET_MS);
+          return `${escapeHtml(timeText)}<br/>${escapeHtml(seriesName || valueLabel)}: <b>${escapeHtml(valueText)}</b>`;
         },
       },
       dataZoom: [{ type: 'inside' }],
@@ -327,7 +393,7 @@ export class ChartPanel {
         {
           type: 'line',
           name: seriesName,
-          data: this.lastData,
+          data: shiftedData,
           showSymbol: this.lastData.length <= 60,
           symbolSize: 5,
           connectNulls: false,

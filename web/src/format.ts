@@ -159,3 +159,18 @@ export function vnEndOfDay(isoDate: string): string {
   }
   return `${isoDate}T23:59:59${VN_OFFSET}`;
 }
+
+/**
+ * Parses a date typed as "dd/mm/yyyy" into "YYYY-MM-DD". One-digit days and
+ * months and the separators "." and "-" are accepted. Returns null for
+ * anything that is not a real calendar date.
+ */
+export function parseDisplayDate(text: string): string | null {
+  const match = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(text);
+  if (!match) {
+    return null;
+  }
+  const [, day = '', month = '', year = ''] = match;
+  const isoDate = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+  return isIsoDate(isoDate) ? isoDate : null;
+}

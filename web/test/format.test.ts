@@ -7,6 +7,7 @@ import {
   formatIsoDate,
   formatNumber,
   isIsoDate,
+  parseDisplayDate,
   vnDateOf,
   vnEndOfDay,
   vnStartOfDay,
@@ -101,6 +102,20 @@ describe('calendar dates', () => {
     expect(isIsoDate('2025-02-29')).toBe(false);
     expect(isIsoDate('2025-13-01')).toBe(false);
     expect(isIsoDate('2025-7-1')).toBe(false);
+  });
+
+  it('parses typed dd/mm/yyyy dates', () => {
+    expect(parseDisplayDate('05/12/2026')).toBe('2026-12-05');
+    expect(parseDisplayDate(' 5/7/2025 ')).toBe('2025-07-05');
+    expect(parseDisplayDate('29.02.2024')).toBe('2024-02-29');
+    expect(parseDisplayDate('01-07-2025')).toBe('2025-07-01');
+  });
+
+  it('rejects impossible or reordered dates', () => {
+    expect(parseDisplayDate('29/02/2025')).toBeNull();
+    expect(parseDisplayDate('12/31/2025')).toBeNull();
+    expect(parseDisplayDate('2025-07-01')).toBeNull();
+    expect(parseDisplayDate('')).toBeNull();
   });
 
   it('adds days across month, leap day and year ends', () => {
