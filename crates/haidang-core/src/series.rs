@@ -59,3 +59,35 @@ mod tests {
         assert!(limits.check(500.1).is_err());
     }
 }
+
+/// Whether a source or series delivers within its expected cadence (the "sống" criterion).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Freshness {
+    Fresh,
+    Stale,
+    Never,
+}
+
+/// Classifies the latest observation time against the expected interval. A series without
+/// an expected interval is fresh once it has any value.
+pub fn freshness(last_observation: Option<i64>, expected_interval_secs: Option<i64>, now: i64) -> Freshness {
+    match (last_observation, expected_interval_secs) {
+        (None, _) => Freshness::Never,
+        (Some(last), Some(interval)) if now - last > interval.saturating_mul(1000) => Freshness::Stale,
+        (Some(_), _) => Freshness::Fresh,
+    }
+}
+
+#[cfg(test)]
+mod freshness_tests {
+    use super::*;
+
+    #[test]
+    fn stale_after_expected_interval() {
+        assert_eq!(freshness(None, Some(60), 0), Freshness::Never);
+        assert_eq!(freshness(Some(0), Some(60), 60_000), Freshness::Fresh);
+        assert_eq!(freshness(Some(0), Some(60), 60_001), Freshness::Stale);
+        assert_eq!(freshness(Some(0), None, i64::MAX), Freshness::Fresh);
+    }
+}

@@ -109,6 +109,11 @@ impl UnitCatalog {
             .collect()
     }
 
+    /// Returns whether any unit, current or former, has `code`.
+    pub fn has_code(&self, code: &str) -> bool {
+        self.units.iter().any(|u| u.code == code)
+    }
+
     /// Returns the unit that the code named on `date`.
     pub fn find(&self, code: &str, date: NaiveDate) -> Option<&AdminUnit> {
         self.units.iter().find(|u| u.code == code && u.in_force_on(date))

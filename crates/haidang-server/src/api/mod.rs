@@ -1,0 +1,38 @@
+//! Routes of the JSON API, health checks and metrics.
+
+pub mod catalog;
+pub mod health;
+pub mod map;
+pub mod observations;
+pub mod openapi;
+pub mod params;
+pub mod series;
+pub mod units;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+/// Builds the API routes. Every route is listed in the OpenAPI document too.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/v1/about", get(catalog::about))
+        .route("/api/v1/sources", get(catalog::sources))
+        .route("/api/v1/entities", get(catalog::entities))
+        .route("/api/v1/series", get(series::list))
+        .route("/api/v1/series/{key}", get(series::get_one).put(series::put))
+        .route("/api/v1/series/{key}/observations", get(observations::query))
+        .route("/api/v1/observations", post(observations::push))
+        .route("/api/v1/batches/{batch_id}", get(observations::batch))
+        .route("/api/v1/batches/{batch_id}/rejected", get(observations::rejected))
+        .route("/api/v1/units", get(units::list))
+        .route("/api/v1/units/{code}", get(units::get_one))
+        .route("/api/v1/indicators/{indicator}/units", get(units::indicator_by_unit))
+        .route("/api/v1/map/boundaries", get(map::boundaries))
+        .route("/api/v1/map/typhoons", get(map::typhoons))
+}

@@ -1,0 +1,38 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations.
+
+use axum::Json;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api::{catalog, health, map, observations, series, units};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Hải Đăng API", description = "Trung tâm Giám sát, điều hành đô thị thông minh — Intelligent Operations Center"),
+    paths(
+        health::healthz, health::readyz, health::metrics,
+        catalog::about, catalog::sources, catalog::entities,
+        series::list, series::get_one, series::put,
+        observations::push, observations::batch, observations::rejected, observations::query,
+        units::list, units::get_one, units::indicator_by_unit,
+        map::boundaries, map::typhoons,
+        document,
+    ),
+    modifiers(&ApiKeyScheme),
+)]
+pub struct ApiDoc;
+
+struct ApiKeyScheme;
+
+impl Modify for ApiKeyScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("api_key", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// Returns this document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "health", responses((status = 200, description = "OpenAPI 3.1 document")))]
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,148 @@
+//! API errors: one type with a stable machine code per failure, mapped to an HTTP status
+//! here, and rendered as `{"error": {"code", "message"}}` in the caller's language by
+//! [`localize_errors`].
+
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::i18n::{Lang, message};
+
+/// A failed request: status, stable code, and the message to render.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    message_id: &'static str,
+    args: Vec<(&'static str, MessageArg)>,
+    /// Cause of an internal error, logged once and never sent to the client.
+    cause: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+enum MessageArg {
+    Text(String),
+    /// Another message, rendered in the same language (a noun such as "series").
+    Message(&'static str),
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message_id: &'static str) -> Self {
+        Self { status, code, message_id, args: Vec::new(), cause: None }
+    }
+
+    fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.args.push((name, MessageArg::Text(value.into())));
+        self
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let mut error = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "error-internal");
+        error.cause = Some(cause.to_string());
+        error
+    }
+
+    pub fn unavailable() -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "NOT_READY", "error-service-unavailable")
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "error-unauthenticated")
+    }
+
+    pub fn forbidden(role: &str) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", "error-forbidden").arg("role", role)
+    }
+
+    /// `what` is the message id of the noun, such as `what-series`.
+    pub fn not_found(code: &'static str, what: &'static str, key: &str) -> Self {
+        let mut error = Self::new(StatusCode::NOT_FOUND, code, "error-not-found").arg("key", key);
+        error.args.push(("what", MessageArg::Message(what)));
+        error
+    }
+
+    pub fn unit_not_found(code: &str, date: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "UNIT_NOT_FOUND", "error-unit-not-found").arg("code", code).arg("date", date)
+    }
+
+    pub fn invalid_parameter(field: &str, value: &str, hint: &str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "INVALID_PARAMETER", "error-invalid-parameter")
+            .arg("field", field)
+            .arg("value", value)
+            .arg("hint", hint)
+    }
+
+    pub fn invalid_body(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "INVALID_BODY", "error-invalid-body").arg("detail", detail)
+    }
+
+    pub fn invalid_input(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "INVALID_INPUT", "error-invalid-input").arg("detail", detail)
+    }
+
+    pub fn unsupported_media_type(value: &str) -> Self {
+        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", "error-unsupported-media-type")
+            .arg("value", value)
+    }
+
+    pub fn reference_not_found(field: &str, value: &str) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "REFERENCE_NOT_FOUND", "error-reference-not-found")
+            .arg("field", field)
+            .arg("value", value)
+    }
+
+    /// Renders the message in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let args: Vec<(&str, String)> = self
+            .args
+            .iter()
+            .map(|(name, value)| {
+                let text = match value {
+                    MessageArg::Text(text) => text.clone(),
+                    MessageArg::Message(id) => message(lang, id, &[]),
+                };
+                (*name, text)
+            })
+            .collect();
+        message(lang, self.message_id, &args)
+    }
+}
+
+impl From<haidang_store::StoreError> for ApiError {
+    fn from(error: haidang_store::StoreError) -> Self {
+        Self::internal(error)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = self.status.into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// Renders every [`ApiError`] of a response in the request's language, and logs the cause
+/// of internal errors once. Errors caused by bad input are not logged.
+pub async fn localize_errors(request: Request, next: Next) -> Response {
+    let lang = Lang::from_headers(request.headers());
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let Some(error) = response.extensions().get::<ApiError>().cloned() else {
+        return response;
+    };
+    if let Some(cause) = &error.cause {
+        tracing::error!(%method, %path, error = %cause, "request failed");
+    }
+    let body = json!({ "error": { "code": error.code, "message": error.message(lang) } });
+    let mut rendered = (error.status, axum::Json(body)).into_response();
+    for (name, value) in response.headers() {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            rendered.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    rendered
+}

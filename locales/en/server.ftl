@@ -1,0 +1,35 @@
+# Messages of the Hải Đăng server (English).
+
+## API errors
+
+error-internal = Internal error. Try again later or tell the system administrator.
+error-unauthenticated = Missing or invalid API key. Send the header "Authorization: Bearer <key>" with an active key.
+error-forbidden = The role "{ $role }" may not perform this action.
+error-not-found = { $what } "{ $key }" not found.
+error-unit-not-found = No administrative unit with code "{ $code }" was in force on { $date }.
+error-invalid-parameter = Invalid value "{ $value }" for "{ $field }": { $hint }
+error-invalid-body = Invalid request body: { $detail }
+error-unsupported-media-type = Unsupported content type "{ $value }". Use "application/json" or "text/csv".
+error-invalid-input = Could not read the submitted data: { $detail }
+error-reference-not-found = Field "{ $field }" refers to "{ $value }", which does not exist. Create it first.
+error-service-unavailable = The database is not ready.
+
+## Reasons for rejected rows
+
+reject-missing-field = Missing value in column "{ $field }".
+reject-missing-value = The source marked the value as missing ("{ $value }" in column "{ $field }"); the row is not stored as a measurement.
+reject-unknown-series = Series "{ $series }" is not defined. Create it with PUT /api/v1/series/{ $series } and resend this row.
+reject-invalid-number = Value "{ $value }" in column "{ $field }" is not a valid number. Use a decimal point, such as 12.5.
+reject-out-of-range = Value { $value } is outside the valid range [{ $min }, { $max }] of the series.
+reject-invalid-time = Invalid time "{ $value }". Use ISO 8601, such as 2025-07-01T08:00:00+07:00.
+reject-malformed-row = Malformed row: { $detail }.
+
+## Words used in messages
+
+what-series = Series
+what-batch = Batch
+what-source = Source
+what-entity = Entity
+what-indicator = Indicator
+unbounded = unbounded
+what-route = Route

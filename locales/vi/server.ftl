@@ -1,0 +1,35 @@
+# Thông báo của máy chủ Hải Đăng (tiếng Việt).
+
+## Lỗi API
+
+error-internal = Lỗi nội bộ của hệ thống. Vui lòng thử lại sau hoặc báo cho quản trị hệ thống.
+error-unauthenticated = Thiếu khóa API hoặc khóa không hợp lệ. Gửi tiêu đề "Authorization: Bearer <khóa>" với một khóa còn hiệu lực.
+error-forbidden = Vai trò "{ $role }" không được phép thực hiện thao tác này.
+error-not-found = Không tìm thấy { $what } "{ $key }".
+error-unit-not-found = Không có đơn vị hành chính mã "{ $code }" hiệu lực ngày { $date }.
+error-invalid-parameter = Tham số "{ $field }" có giá trị "{ $value }" không hợp lệ: { $hint }
+error-invalid-body = Nội dung yêu cầu không hợp lệ: { $detail }
+error-unsupported-media-type = Kiểu nội dung "{ $value }" không được hỗ trợ. Dùng "application/json" hoặc "text/csv".
+error-invalid-input = Không đọc được dữ liệu gửi lên: { $detail }
+error-reference-not-found = Trường "{ $field }" tham chiếu "{ $value }" không tồn tại. Hãy tạo nó trước.
+error-service-unavailable = Cơ sở dữ liệu chưa sẵn sàng.
+
+## Lý do từ chối dòng dữ liệu
+
+reject-missing-field = Thiếu giá trị cột "{ $field }".
+reject-missing-value = Nguồn đánh dấu giá trị là thiếu ("{ $value }" ở cột "{ $field }"); dòng không được lưu như một số đo.
+reject-unknown-series = Chuỗi số liệu "{ $series }" chưa được khai báo. Tạo chuỗi bằng PUT /api/v1/series/{ $series } rồi gửi lại dòng này.
+reject-invalid-number = Giá trị "{ $value }" ở cột "{ $field }" không phải số hợp lệ. Dùng dấu chấm thập phân, ví dụ 12.5.
+reject-out-of-range = Giá trị { $value } nằm ngoài khoảng hợp lệ [{ $min }, { $max }] của chuỗi số liệu.
+reject-invalid-time = Thời gian "{ $value }" không hợp lệ. Dùng ISO 8601, ví dụ 2025-07-01T08:00:00+07:00.
+reject-malformed-row = Dòng sai cấu trúc: { $detail }.
+
+## Từ dùng trong thông báo
+
+what-series = chuỗi số liệu
+what-batch = lô dữ liệu
+what-source = nguồn dữ liệu
+what-entity = đối tượng
+what-indicator = chỉ tiêu
+unbounded = không giới hạn
+what-route = đường dẫn
