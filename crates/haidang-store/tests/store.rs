@@ -283,7 +283,7 @@ async fn late_rows_keep_rollups_exact(url: &str) {
         let hours = bucket_values(&store, pm25, Step::Hour, aggregate).await;
         assert!(hours.contains(&(hour, value)), "{aggregate:?} of the hour: {hours:?}");
     }
-    // The local day of 1 July contains the first five values, and 2 July 02:00Z is 09:00 local on 2 July.
+    // Every value but the one at 2 July 02:00Z (09:00 local) falls on the local day of 1 July.
     let day_min = bucket_values(&store, pm25, Step::Day, Aggregate::Min).await;
     assert_eq!(day_min, vec![(ms("2025-07-01T00:00:00+07:00"), 7.0), (ms("2025-07-02T00:00:00+07:00"), 3.0)]);
     let month_min = bucket_values(&store, pm25, Step::Month, Aggregate::Min).await;
