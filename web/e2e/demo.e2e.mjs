@@ -169,6 +169,20 @@ test('demo page in Chromium', { timeout: 180_000 }, async (t) => {
       await chart.waitFor({ timeout: WAIT_MS });
     });
 
+    await t.test('raw step disables aggregation', async () => {
+      const withData = seriesBody.series.find((item) => item.last_time !== null);
+      await page.getByRole('radio', { name: 'Thô' }).check();
+      await page.locator(`#chart[data-state="ready"][data-step="raw"][data-series="${withData.key}"]`).waitFor({
+        timeout: WAIT_MS,
+      });
+      assert.ok(Number(await page.getAttribute('#chart', 'data-points')) > 0, 'raw chart has no points');
+      assert.equal(await page.isDisabled('#agg-select'), true);
+
+      await page.getByRole('radio', { name: 'Ngày' }).check();
+      await page.locator('#chart[data-state="ready"][data-step="day"]').waitFor({ timeout: WAIT_MS });
+      assert.equal(await page.isDisabled('#agg-select'), false);
+    });
+
     await t.test('station click selects its series', async () => {
       const entity = entitiesBody.entities.find(
         (item) => item.series.some((key) => seriesKeys.has(key)) && Number.isFinite(item.lat) && Number.isFinite(item.lon),
@@ -224,6 +238,12 @@ test('demo page in Chromium', { timeout: 180_000 }, async (t) => {
       assert.ok((await page.title()).includes(TITLE_EN), `title is "${await page.title()}"`);
       assert.equal(await page.getAttribute('html', 'lang'), 'en');
       await page.waitForSelector('body[data-ready="true"]', { timeout: WAIT_MS });
+
+      // Reloading the data in English redraws every map layer.
+      assert.ok((await page.locator('path.hd-boundary-province').count()) >= 1, 'province boundary gone after EN');
+      assert.ok((await page.locator('path.hd-station').count()) >= 1, 'stations gone after EN');
+      assert.ok((await page.locator('path.hd-typhoon').count()) >= 1, 'typhoon tracks gone after EN');
+      assert.ok(await page.getByRole('checkbox', { name: 'Province boundary' }).isChecked());
 
       const first = sourcesBody.sources[0];
       const badgeText = await page.locator(`#sources-body tr[data-source="${first.key}"] .badge[data-status]`).innerText();

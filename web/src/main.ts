@@ -37,7 +37,7 @@ class App {
     this.translator = new Translator(readStoredLang(safeStorage()));
     this.api = new ApiClient(() => this.translator.lang);
     this.chart = new ChartPanel(this.translator, this.api);
-    this.map = new MapView(byId('map'), this.translator, {
+    this.map = new MapView(byId('map'), byId('map-legend'), this.translator, {
       onSelectEntity: (entity, seriesKey) => this.showEntitySeries(entity, seriesKey),
     });
     for (const button of document.querySelectorAll<HTMLButtonElement>('.lang-button')) {

@@ -28,6 +28,13 @@ export interface MapCallbacks {
   onSelectEntity(entity: Entity, seriesKey: string | null): void;
 }
 
+/** Keeps an opened popup clear of the zoom buttons and the layer control in the top corners. */
+const POPUP_OPTIONS: L.PopupOptions = {
+  autoPanPaddingTopLeft: L.point(48, 16),
+  autoPanPaddingBottomRight: L.point(16, 16),
+  maxWidth: 320,
+};
+
 type LayerId = 'province' | 'districts' | 'typhoons' | 'stations';
 
 const LAYER_LABELS: Record<LayerId, string> = {
@@ -43,13 +50,15 @@ export class MapView {
   private readonly callbacks: MapCallbacks;
   private readonly layers = new Map<LayerId, L.Layer>();
   private readonly hiddenLayers = new Set<LayerId>();
+  private readonly legendContainer: HTMLElement;
   private layerControl: L.Control.Layers | null = null;
-  private legend: L.Control | null = null;
   private fitted = false;
 
-  constructor(container: HTMLElement, translator: Translator, callbacks: MapCallbacks) {
+  /** `legendContainer` receives the typhoon colour legend, outside the map so that it never covers a popup. */
+  constructor(container: HTMLElement, legendContainer: HTMLElement, translator: Translator, callbacks: MapCallbacks) {
     this.translator = translator;
     this.callbacks = callbacks;
+    this.legendContainer = legendContainer;
     this.map = L.map(container, {
       center: INITIAL_CENTER,
       zoom: INITIAL_ZOOM,
@@ -79,6 +88,10 @@ export class MapView {
 
   /** Replaces all layers with new data. The view fits the province only on the first call. */
   update(data: MapData): void {
+    // The control must go first: while it is attached, removing a layer
+    // fires `overlayremove`, which would record the layer as switched off.
+    this.layerControl?.remove();
+    this.layerControl = null;
     for (const layer of this.layers.values()) {
       layer.remove();
     }
@@ -111,20 +124,19 @@ export class MapView {
     }
   }
 
-  /** Redraws the layer control and legend in the current language. */
-  renderControls(): void {
-    this.layerControl?.remove();
-    this.legend?.remove();
+  /** Draws the layer control and legend in the current language. */
+  private renderControls(): void {
 
     const overlays: Record<string, L.Layer> = {};
     for (const [id, layer] of this.layers) {
       overlays[this.translator.t(LAYER_LABELS[id])] = layer;
     }
-    this.layerControl = L.control.layers(undefined, overlays, { collapsed: false, position: 'topright' });
+    // An expanded control would cover most of a phone-sized map.
+    const collapsed = this.map.getSize().x < 480;
+    this.layerControl = L.control.layers(undefined, overlays, { collapsed, position: 'topright' });
     this.layerControl.addTo(this.map);
 
-    this.legend = this.createLegend();
-    this.legend.addTo(this.map);
+    this.renderLegend();
   }
 
   /** Tells Leaflet that the container changed size. */
@@ -171,7 +183,7 @@ export class MapView {
     return L.geoJSON<BoundaryProperties>({ type: 'FeatureCollection', features } as FeatureCollection, {
       style: () => style,
       onEachFeature: (feature, layer) => {
-        layer.bindPopup(() => this.boundaryPopup(feature.properties, level));
+        layer.bindPopup(() => this.boundaryPopup(feature.properties, level), POPUP_OPTIONS);
       },
     });
   }
@@ -188,7 +200,7 @@ export class MapView {
     return L.geoJSON<TyphoonProperties>({ type: 'FeatureCollection', features } as FeatureCollection, {
       style: (feature) => ({ ...typhoonTrackStyle(feature?.properties?.max_grade), pane: 'hd-typhoons' }),
       onEachFeature: (feature, layer) => {
-        layer.bindPopup(() => this.typhoonPopup(feature.properties));
+        layer.bindPopup(() => this.typhoonPopup(feature.properties), POPUP_OPTIONS);
       },
     });
   }
@@ -229,7 +241,7 @@ export class MapView {
         dashArray: entity.simulated ? '3 2' : undefined,
       });
       marker.bindTooltip(entity.name, { direction: 'top', offset: [0, -6] });
-      marker.bindPopup(() => this.stationPopup(entity, series));
+      marker.bindPopup(() => this.stationPopup(entity, series), POPUP_OPTIONS);
       marker.on('add', () => {
         const element = marker.getElement();
         element?.setAttribute('data-entity', entity.key);
@@ -278,21 +290,16 @@ export class MapView {
     return el('div', { className: 'popup popup-station' }, children);
   }
 
-  private createLegend(): L.Control {
+  private renderLegend(): void {
     const t = this.translator;
-    const LegendControl = L.Control.extend({
-      onAdd(): HTMLElement {
-        const items = GRADE_CATEGORIES.map((category) => {
-          const swatch = el('span', { className: 'legend-swatch', attrs: { 'aria-hidden': 'true' } });
-          swatch.style.backgroundColor = GRADE_COLORS[category];
-          return el('li', {}, [swatch, t.t(`grade-${category}`)]);
-        });
-        return el('div', { className: 'map-legend leaflet-bar' }, [
-          el('div', { className: 'legend-title', text: t.t('typhoon-legend') }),
-          el('ul', {}, items),
-        ]);
-      },
+    const items = GRADE_CATEGORIES.map((category) => {
+      const swatch = el('span', { className: 'legend-swatch', attrs: { 'aria-hidden': 'true' } });
+      swatch.style.backgroundColor = GRADE_COLORS[category];
+      return el('li', {}, [swatch, t.t(`grade-${category}`)]);
     });
-    return new LegendControl({ position: 'bottomright' });
+    this.legendContainer.replaceChildren(
+      el('span', { className: 'legend-title', text: t.t('typhoon-legend') }),
+      el('ul', {}, items),
+    );
   }
 }
