@@ -6,9 +6,12 @@
 //! never sits in memory whole.
 
 pub mod canonical;
+pub mod catalog;
 pub mod decode;
 pub mod mapping;
 pub mod pipeline;
+pub mod reference;
+pub mod simulator;
 pub mod storms;
 
 /// One row or value cell as read from the input, before validation.

@@ -1,1 +1,163 @@
-fn main() {}
+//! The `haidang` command: serve the IOC, run the demo, migrate, import files, manage keys.
+
+mod commands;
+mod config;
+mod demo;
+mod telemetry;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "haidang", version, about = "Hải Đăng — Trung tâm Giám sát, điều hành đô thị thông minh (IOC)")]
+struct Cli {
+    /// TOML configuration file.
+    #[arg(long, global = true, env = "HAIDANG_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Database {
+    /// Database URL: sqlite://PATH (default ./data/haidang.db) or postgres://USER@HOST/DB.
+    #[arg(long, env = "HAIDANG_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the web app.
+    Serve {
+        /// Address and port to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "HAIDANG_LISTEN")]
+        listen: Option<String>,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Load the reference units and the demo data, start the simulators, and serve.
+    Demo {
+        #[arg(long, env = "HAIDANG_LISTEN")]
+        listen: Option<String>,
+        #[command(flatten)]
+        database: Database,
+        /// Folder holding reference/ and demo/.
+        #[arg(long, default_value = "data")]
+        data_dir: PathBuf,
+        /// Load the data and exit without serving.
+        #[arg(long)]
+        load_only: bool,
+    },
+    /// Apply the database migrations.
+    Migrate {
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Import observation files: canonical CSV, or any CSV through a mapping.
+    Import {
+        #[command(flatten)]
+        database: Database,
+        /// TOML mapping of the files' columns; without it the files must be canonical CSV.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Data source the files come from (overrides the mapping's).
+        #[arg(long)]
+        source: Option<String>,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Load administrative units, successions and boundaries from a reference folder.
+    Reference {
+        #[command(flatten)]
+        database: Database,
+        /// Folder with units.csv, successions.csv and boundaries/*.geojson.
+        #[arg(long, default_value = "data/reference")]
+        dir: PathBuf,
+    },
+    /// Manage API keys for agency systems and administrators.
+    ApiKey {
+        #[command(subcommand)]
+        action: ApiKeyAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApiKeyAction {
+    /// Create a key and print it once on standard output.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// admin or agency.
+        #[arg(long)]
+        role: String,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Revoke the key with this name.
+    Revoke {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// List keys (never their secrets).
+    List {
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let file = cli.config.as_deref();
+    match cli.command {
+        Command::Serve { listen, database } => {
+            let config = config::Config::load(file, listen, database.database_url)?;
+            telemetry::init(config.log_json);
+            commands::serve(config, Vec::new(), None).await
+        }
+        Command::Demo { listen, database, data_dir, load_only } => {
+            let config = config::Config::load(file, listen, database.database_url)?;
+            telemetry::init(config.log_json);
+            demo::run(config, &data_dir, load_only).await
+        }
+        Command::Migrate { database } => {
+            let config = config::Config::load(file, None, database.database_url)?;
+            telemetry::init(config.log_json);
+            commands::migrate(&config).await
+        }
+        Command::Import { database, mapping, source, files } => {
+            let config = config::Config::load(file, None, database.database_url)?;
+            telemetry::init(config.log_json);
+            commands::import(&config, mapping.as_deref(), source, &files).await
+        }
+        Command::Reference { database, dir } => {
+            let config = config::Config::load(file, None, database.database_url)?;
+            telemetry::init(config.log_json);
+            let store = commands::open_migrated(&config).await?;
+            demo::load_reference(&store, &dir, &[]).await
+        }
+        Command::ApiKey { action } => {
+            let (database, action) = match action {
+                ApiKeyAction::Create { name, role, database } => (database, commands::KeyAction::Create { name, role }),
+                ApiKeyAction::Revoke { name, database } => (database, commands::KeyAction::Revoke { name }),
+                ApiKeyAction::List { database } => (database, commands::KeyAction::List),
+            };
+            let config = config::Config::load(file, None, database.database_url)?;
+            telemetry::init(config.log_json);
+            commands::api_key(&config, action).await
+        }
+    }
+}
