@@ -35,14 +35,14 @@ simulated-data = simulated data
 station-series = Series
 station-no-series = This station has no series yet.
 typhoon-year = Year { $year }
+typhoon-period = Period: { $start } – { $end }
 typhoon-grade = Peak intensity: { $grade }
 typhoon-distance = Closest distance to the province: { $distance } km
 typhoon-legend = Storm intensity
-grade-depression = Tropical depression (Beaufort 6–7)
-grade-storm = Tropical storm (Beaufort 8–9)
-grade-severe = Severe tropical storm (Beaufort 10–11)
-grade-typhoon = Typhoon (Beaufort 12–15)
-grade-super = Super typhoon (Beaufort 16 and above)
+grade-depression = Tropical depression (below 34 kt)
+grade-storm = Tropical storm (34–47 kt)
+grade-severe = Severe tropical storm (48–63 kt)
+grade-typhoon = Typhoon (64 kt and above)
 grade-unknown = Intensity unknown
 units-summary = Administrative units in force on { $date }: { $communes } communes, wards and special zones
 map-empty = No province boundary to show yet.
@@ -73,6 +73,7 @@ chart-invalid-date = Invalid date, type it as dd/mm/yyyy.
 chart-pick-date = Choose a date
 chart-invalid-range = The start date must be on or before the end date.
 chart-value = Value
+series-no-source = Unknown source
 series-simulated = { $name } (simulated)
 
 ## Data sources table

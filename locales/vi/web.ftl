@@ -35,14 +35,14 @@ simulated-data = dữ liệu mô phỏng
 station-series = Chuỗi dữ liệu
 station-no-series = Trạm chưa có chuỗi dữ liệu.
 typhoon-year = Năm { $year }
+typhoon-period = Thời gian: { $start } – { $end }
 typhoon-grade = Cường độ mạnh nhất: { $grade }
 typhoon-distance = Khoảng cách gần nhất tới tỉnh: { $distance } km
 typhoon-legend = Cường độ bão
-grade-depression = Áp thấp nhiệt đới (cấp 6–7)
+grade-depression = Áp thấp nhiệt đới (dưới cấp 8)
 grade-storm = Bão (cấp 8–9)
 grade-severe = Bão mạnh (cấp 10–11)
-grade-typhoon = Bão rất mạnh (cấp 12–15)
-grade-super = Siêu bão (từ cấp 16)
+grade-typhoon = Bão rất mạnh trở lên (từ cấp 12)
 grade-unknown = Chưa rõ cường độ
 units-summary = Đơn vị hành chính hiện hành ngày { $date }: { $communes } xã, phường, đặc khu
 map-empty = Chưa có ranh giới tỉnh để hiển thị.
@@ -70,6 +70,7 @@ chart-invalid-date = Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy
 chart-pick-date = Chọn ngày
 chart-invalid-range = Ngày bắt đầu phải trước hoặc trùng ngày kết thúc.
 chart-value = Giá trị
+series-no-source = Không rõ nguồn
 series-simulated = { $name } (mô phỏng)
 
 ## Data sources table

@@ -14,7 +14,7 @@ import {
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ApiClient } from './api';
 import { byId, el, escapeHtml } from './dom';
-import { formatDateTime, formatIsoDate, formatNumber, isIsoDate, localeTag, parseDisplayDate } from './format';
+import { MISSING, formatDateTime, formatIsoDate, formatNumber, isIsoDate, localeTag, parseDisplayDate } from './format';
 import type { Translator } from './i18n';
 import {
   countValues,
@@ -100,7 +100,7 @@ export class ChartPanel {
   setData(series: Series[], sources: Source[]): void {
     this.series = new Map(series.map((item) => [item.key, item]));
     this.sources = sources;
-    const groups = groupSeriesBySource(series, sources, localeTag(this.translator.lang));
+    const groups = groupSeriesBySource(series, sources, localeTag(this.translator.lang), this.translator.t('series-no-source'));
 
     const options: HTMLElement[] = [];
     for (const group of groups) {
@@ -331,7 +331,7 @@ export class ChartPanel {
       return;
     }
     const label = describeSeriesSource(item, this.sources);
-    this.sourceLine.textContent = t.t('chart-source', { source: label.source, agency: label.agency || '—' });
+    this.sourceLine.textContent = t.t('chart-source', { source: label.source || MISSING, agency: label.agency || MISSING });
     if (item.last_value !== null && item.last_time) {
       this.latestLine.textContent = t.t('chart-latest', {
         value: formatNumber(item.last_value, t.lang),

@@ -6,7 +6,7 @@ import * as L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import type { Feature, FeatureCollection, Geometry, LineString, MultiLineString } from 'geojson';
 import { el } from './dom';
-import { formatNumber } from './format';
+import { formatDate, formatNumber } from './format';
 import type { Translator } from './i18n';
 import { hasPosition, isHanoiReference, kindColor } from './stations';
 import { GRADE_CATEGORIES, GRADE_COLORS, gradeCategory, typhoonTrackStyle } from './typhoon';
@@ -213,6 +213,10 @@ export class MapView {
       el('div', { className: 'popup-detail', text: t.t('typhoon-year', { year: String(properties.year) }) }),
       el('div', { className: 'popup-detail', text: t.t('typhoon-grade', { grade: t.t(`grade-${category}`) }) }),
     ];
+    if (properties.start && properties.end) {
+      const period = t.t('typhoon-period', { start: formatDate(properties.start), end: formatDate(properties.end) });
+      children.push(el('div', { className: 'popup-detail', text: period }));
+    }
     if (typeof properties.min_distance_km === 'number') {
       const distance = formatNumber(properties.min_distance_km, t.lang, 0);
       children.push(el('div', { className: 'popup-detail', text: t.t('typhoon-distance', { distance }) }));

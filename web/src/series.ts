@@ -21,20 +21,35 @@ export interface DateRange {
   to: string;
 }
 
-/** Groups series under their source's name, both sorted alphabetically in the UI language. */
-export function groupSeriesBySource(series: Series[], sources: Source[], locale: string): SeriesGroup[] {
+/**
+ * Groups series under their source's name, both sorted alphabetically in
+ * the UI language. Series without a source come last, under `noSourceLabel`.
+ */
+export function groupSeriesBySource(
+  series: Series[],
+  sources: Source[],
+  locale: string,
+  noSourceLabel: string,
+): SeriesGroup[] {
   const names = new Map(sources.map((source) => [source.key, source.name]));
   const groups = new Map<string, SeriesGroup>();
   for (const item of series) {
-    let group = groups.get(item.source);
+    const sourceKey = item.source ?? '';
+    let group = groups.get(sourceKey);
     if (!group) {
-      group = { sourceKey: item.source, label: names.get(item.source) ?? item.source, series: [] };
-      groups.set(item.source, group);
+      const label = sourceKey ? (names.get(sourceKey) ?? sourceKey) : noSourceLabel;
+      group = { sourceKey, label, series: [] };
+      groups.set(sourceKey, group);
     }
     group.series.push(item);
   }
   const collator = new Intl.Collator(locale);
-  const sorted = [...groups.values()].sort((a, b) => collator.compare(a.label, b.label));
+  const sorted = [...groups.values()].sort((a, b) => {
+    if (!a.sourceKey || !b.sourceKey) {
+      return Number(!a.sourceKey) - Number(!b.sourceKey);
+    }
+    return collator.compare(a.label, b.label);
+  });
   for (const group of sorted) {
     group.series.sort((a, b) => collator.compare(a.name, b.name));
   }
@@ -76,12 +91,15 @@ export interface SourceLabel {
   agency: string;
 }
 
-/** Returns the display names of a series' source and agency, falling back to their keys. */
+/**
+ * Returns the display names of a series' source and agency, falling back to
+ * their keys, or to empty strings when the series has neither.
+ */
 export function describeSeriesSource(series: Series, sources: Source[]): SourceLabel {
   const source = sources.find((candidate) => candidate.key === series.source);
-  const agency =
-    source && source.agency === series.agency && source.agency_name ? source.agency_name : series.agency;
-  return { source: source?.name ?? series.source, agency: agency || source?.agency_name || source?.agency || '' };
+  const agencyKey = series.agency ?? source?.agency ?? '';
+  const agency = source && source.agency === agencyKey && source.agency_name ? source.agency_name : agencyKey;
+  return { source: source?.name ?? series.source ?? '', agency };
 }
 
 /** Chart data as [epoch milliseconds, value] pairs. A null value stays null and breaks the line. */

@@ -23,8 +23,8 @@ function foldText(text: string): string {
 export function isHanoiReference(entity: Pick<Entity, 'key' | 'source' | 'note' | 'lat' | 'lon'>): boolean {
   const { lat, lon } = entity;
   if (
-    Number.isFinite(lat) &&
-    Number.isFinite(lon) &&
+    typeof lat === 'number' &&
+    typeof lon === 'number' &&
     lat >= HANOI_BOUNDS.south &&
     lat <= HANOI_BOUNDS.north &&
     lon >= HANOI_BOUNDS.west &&
@@ -32,7 +32,7 @@ export function isHanoiReference(entity: Pick<Entity, 'key' | 'source' | 'note' 
   ) {
     return true;
   }
-  return [entity.key, entity.source, entity.note ?? ''].some((text) => foldText(text).includes('hanoi'));
+  return [entity.key, entity.source ?? '', entity.note ?? ''].some((text) => foldText(text).includes('hanoi'));
 }
 
 export const KIND_COLORS: Record<string, string> = {
@@ -48,7 +48,7 @@ export function kindColor(kind: string): string {
 }
 
 /** True for entities with usable coordinates. */
-export function hasPosition(entity: Pick<Entity, 'lat' | 'lon'>): boolean {
+export function hasPosition<T extends Pick<Entity, 'lat' | 'lon'>>(entity: T): entity is T & { lat: number; lon: number } {
   return (
     typeof entity.lat === 'number' &&
     typeof entity.lon === 'number' &&

@@ -8,13 +8,17 @@ export type UnitLevel = 'province' | 'district' | 'commune';
 export interface AdminUnit {
   code: string;
   name: string;
+  /** "district" units exist only before 1 July 2025. */
   level: UnitLevel;
+  /** Type as written in the catalogue, such as Xã, Phường or Đặc khu. */
+  kind?: string;
   parent: string | null;
-  valid_from: string;
+  valid_from: string | null;
   valid_to: string | null;
 }
 
 export interface UnitsResponse {
+  as_of?: string;
   units: AdminUnit[];
 }
 
@@ -22,9 +26,10 @@ export interface Entity {
   key: string;
   name: string;
   kind: string;
-  lat: number;
-  lon: number;
-  source: string;
+  lat: number | null;
+  lon: number | null;
+  unit_code?: string | null;
+  source: string | null;
   simulated: boolean;
   note: string | null;
   series: string[];
@@ -38,8 +43,9 @@ export interface Series {
   key: string;
   name: string;
   unit: string;
-  source: string;
-  agency: string;
+  indicator?: string | null;
+  source: string | null;
+  agency: string | null;
   entity: string | null;
   unit_code: string | null;
   min: number | null;
@@ -48,6 +54,7 @@ export interface Series {
   first_time: string | null;
   last_time: string | null;
   last_value: number | null;
+  last_received_at?: string | null;
   simulated: boolean;
 }
 
@@ -66,6 +73,12 @@ export interface ObservationPoint {
 
 export interface ObservationsResponse {
   points: ObservationPoint[];
+  series?: string;
+  unit?: string;
+  step?: Step;
+  agg?: Aggregation;
+  from?: string;
+  to?: string;
 }
 
 export type FreshnessStatus = 'fresh' | 'stale' | 'never';
@@ -78,6 +91,9 @@ export interface Source {
   responsible_person: string | null;
   kind: string;
   simulated: boolean;
+  description?: string | null;
+  attribution?: string | null;
+  expected_interval_secs?: number | null;
   series_count: number;
   last_received_at: string | null;
   last_observation_time: string | null;
@@ -103,9 +119,12 @@ export interface TyphoonProperties {
   id: string;
   name: string;
   year: number;
-  /** Peak intensity. A number is read as a level on the Beaufort scale. */
+  /** Peak intensity: a JMA best-track grade code (2-5, 9) or a text grade. */
   max_grade: number | string | null;
   min_distance_km: number | null;
+  /** Times of the first and last fixes, ISO 8601 with offset. */
+  start?: string | null;
+  end?: string | null;
 }
 
 export interface ApiErrorBody {

@@ -1,29 +1,23 @@
 // Colouring of typhoon tracks by peak intensity.
 //
-// Numeric grades are read as Beaufort levels ("cấp") and grouped the way
-// Vietnam's warning rules group them (Decision 18/2021/QĐ-TTg): level 6-7
-// tropical depression, 8-9 storm, 10-11 severe storm, 12-15 very strong
-// storm (typhoon), 16 and above super typhoon. Text grades may also be the
-// common international abbreviations (TD, TS, STS, TY, STY).
+// Numeric grades are the intensity codes of the JMA (RSMC Tokyo) best-track
+// archive: 2 tropical depression (under 34 kt), 3 tropical storm (34-47 kt),
+// 4 severe tropical storm (48-63 kt), 5 typhoon (64 kt and above), 9 a
+// tropical cyclone of at least tropical storm strength in older records.
+// Codes 6 (extratropical) and 7 (entering the area) carry no intensity.
+// The wind bands match Vietnam's Beaufort-based warning classes, so text
+// grades such as "cấp 12" or the abbreviations TD, TS, STS and TY are read too.
 
-export type GradeCategory = 'depression' | 'storm' | 'severe' | 'typhoon' | 'super' | 'unknown';
+export type GradeCategory = 'depression' | 'storm' | 'severe' | 'typhoon' | 'unknown';
 
 /** Categories from weakest to strongest, in legend order. */
-export const GRADE_CATEGORIES: readonly GradeCategory[] = [
-  'depression',
-  'storm',
-  'severe',
-  'typhoon',
-  'super',
-  'unknown',
-];
+export const GRADE_CATEGORIES: readonly GradeCategory[] = ['depression', 'storm', 'severe', 'typhoon', 'unknown'];
 
 export const GRADE_COLORS: Record<GradeCategory, string> = {
   depression: '#3b8fd9',
   storm: '#2a9d55',
-  severe: '#e3b505',
-  typhoon: '#e8730c',
-  super: '#c81d25',
+  severe: '#e8900c',
+  typhoon: '#c81d25',
   unknown: '#7a7a7a',
 };
 
@@ -31,12 +25,28 @@ const GRADE_WEIGHTS: Record<GradeCategory, number> = {
   depression: 2,
   storm: 2.5,
   severe: 3,
-  typhoon: 3.5,
-  super: 4,
+  typhoon: 4,
   unknown: 2,
 };
 
-/** Groups a Beaufort level into a warning category. */
+const JMA_GRADES: Record<number, GradeCategory> = {
+  2: 'depression',
+  3: 'storm',
+  4: 'severe',
+  5: 'typhoon',
+  9: 'storm',
+};
+
+/** Maps a JMA best-track grade code to a category. */
+export function jmaCategory(grade: number): GradeCategory {
+  return JMA_GRADES[grade] ?? 'unknown';
+}
+
+/**
+ * Maps a Beaufort level to a category, following Vietnam's classes:
+ * 6-7 tropical depression, 8-9 storm, 10-11 severe storm, 12 and above
+ * very strong storm or super typhoon.
+ */
 export function beaufortCategory(level: number): GradeCategory {
   if (!Number.isFinite(level) || level < 0) {
     return 'unknown';
@@ -50,10 +60,7 @@ export function beaufortCategory(level: number): GradeCategory {
   if (level < 12) {
     return 'severe';
   }
-  if (level < 16) {
-    return 'typhoon';
-  }
-  return 'super';
+  return 'typhoon';
 }
 
 const TEXT_GRADES: Record<string, GradeCategory> = {
@@ -70,26 +77,28 @@ const TEXT_GRADES: Record<string, GradeCategory> = {
   ty: 'typhoon',
   typhoon: 'typhoon',
   'bão rất mạnh': 'typhoon',
-  sty: 'super',
-  superty: 'super',
-  'super typhoon': 'super',
-  'siêu bão': 'super',
+  sty: 'typhoon',
+  'super typhoon': 'typhoon',
+  'siêu bão': 'typhoon',
 };
 
-/** Maps a `max_grade` value (Beaufort number, "cấp 12", or a code such as "STS") to a category. */
+/** Maps a `max_grade` value (JMA code, "cấp 12" or an abbreviation such as "STS") to a category. */
 export function gradeCategory(grade: unknown): GradeCategory {
   if (typeof grade === 'number') {
-    return beaufortCategory(grade);
+    return Number.isInteger(grade) ? jmaCategory(grade) : 'unknown';
   }
   if (typeof grade !== 'string') {
     return 'unknown';
   }
   const text = grade.trim().toLowerCase().normalize('NFC');
-  const level = /^(?:cấp|cap|beaufort|bf)?\s*(\d{1,2})$/.exec(text);
+  if (/^\d$/.test(text)) {
+    return jmaCategory(Number(text));
+  }
+  const level = /^(?:cấp|cap|beaufort|bf)\s*(\d{1,2})$/.exec(text);
   if (level?.[1]) {
     return beaufortCategory(Number(level[1]));
   }
-  return TEXT_GRADES[text.replace(/[\s_-]+/g, ' ')] ?? TEXT_GRADES[text.replace(/[\s_-]+/g, '')] ?? 'unknown';
+  return TEXT_GRADES[text.replace(/[\s_-]+/g, ' ')] ?? 'unknown';
 }
 
 export interface TrackStyle {

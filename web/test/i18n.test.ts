@@ -13,6 +13,10 @@ import {
 import { GRADE_CATEGORIES } from '../src/typhoon';
 import type { Lang } from '../src/types';
 
+// The server loads every .ftl file of a locale folder into one Fluent bundle,
+// so the page's ids must not clash with ids in the server's files.
+const localeFiles = import.meta.glob<string>('../../locales/*/*.ftl', { query: '?raw', import: 'default', eager: true });
+
 const sourceFiles = import.meta.glob<string>('../src/**/*.ts', { query: '?raw', import: 'default', eager: true });
 
 /** Message ids with the variables each one uses, read from the parsed AST. */
@@ -118,6 +122,19 @@ describe('locale files', () => {
       const t = translator(lang);
       const missing = [...used].filter((id) => !t.has(id));
       expect(missing, `ids missing from locales/${lang}/web.ftl`).toEqual([]);
+    }
+  });
+  it('share no id with other locale files', () => {
+    expect(Object.keys(localeFiles)).toContain('../../locales/vi/web.ftl');
+    for (const lang of ['vi', 'en'] as const) {
+      const webIds = new Set(messageVariables(FTL_SOURCES[lang]).keys());
+      for (const [path, text] of Object.entries(localeFiles)) {
+        if (!path.startsWith(`../../locales/${lang}/`) || path.endsWith('/web.ftl')) {
+          continue;
+        }
+        const clashes = [...messageVariables(text).keys()].filter((id) => webIds.has(id));
+        expect(clashes, `ids in both ${path} and locales/${lang}/web.ftl`).toEqual([]);
+      }
     }
   });
 });

@@ -36,13 +36,24 @@ function seriesItem(key: string): Series {
 
 describe('groupSeriesBySource', () => {
   it('groups under source names in Vietnamese order', () => {
-    const groups = groupSeriesBySource(series, sources, 'vi-VN');
+    const groups = groupSeriesBySource(series, sources, 'vi-VN', 'Không rõ nguồn');
     expect(groups.map((group) => group.label)).toEqual(['Mực nước sông (mô phỏng)', 'Quan trắc không khí tự động']);
     expect(groups[1]?.series.map((item) => item.name)).toEqual(['CO Phan Thiết', 'PM2.5 Phan Thiết']);
   });
 
+  it('puts series without a source last', () => {
+    const orphan: Series = { ...seriesItem('air.pt.co'), key: 'orphan', name: 'Orphan', source: null, agency: null };
+    const groups = groupSeriesBySource([orphan, ...series], sources, 'vi-VN', 'Không rõ nguồn');
+    expect(groups.map((group) => group.label)).toEqual([
+      'Mực nước sông (mô phỏng)',
+      'Quan trắc không khí tự động',
+      'Không rõ nguồn',
+    ]);
+    expect(groups[2]?.series.map((item) => item.key)).toEqual(['orphan']);
+  });
+
   it('labels unknown sources by key', () => {
-    const groups = groupSeriesBySource(series, [], 'vi-VN');
+    const groups = groupSeriesBySource(series, [], 'vi-VN', 'Không rõ nguồn');
     expect(groups.map((group) => group.label)).toEqual(['demo_hydro', 'mre_air']);
   });
 });
@@ -100,6 +111,15 @@ describe('describeSeriesSource', () => {
     });
     expect(describeSeriesSource(seriesItem('air.pt.pm25'), [])).toEqual({ source: 'mre_air', agency: 'stnmt' });
   });
+
+  it('takes the agency from the source when the series has none', () => {
+    const withoutAgency: Series = { ...seriesItem('air.pt.pm25'), agency: null };
+    expect(describeSeriesSource(withoutAgency, sources)).toEqual({
+      source: 'Quan trắc không khí tự động',
+      agency: 'Sở Nông nghiệp và Môi trường',
+    });
+    expect(describeSeriesSource({ ...withoutAgency, source: null }, sources)).toEqual({ source: '', agency: '' });
+  });
 });
 
 describe('toChartData', () => {
@@ -126,6 +146,11 @@ describe('stations', () => {
     expect(isHanoiReference({ key: 'x', source: 'y', note: 'Trạm tham chiếu Hà Nội', lat: 11, lon: 108 })).toBe(true);
     expect(isHanoiReference(entity('air.pt'))).toBe(false);
     expect(isHanoiReference(entity('hydro.langa'))).toBe(false);
+  });
+
+  it('handles entities without coordinates or source', () => {
+    expect(isHanoiReference({ key: 'cam.1', source: null, note: null, lat: null, lon: null })).toBe(false);
+    expect(hasPosition({ lat: null, lon: 108.1 })).toBe(false);
   });
 
   it('checks coordinates', () => {

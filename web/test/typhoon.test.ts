@@ -1,10 +1,32 @@
 import type { FeatureCollection, LineString } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { GRADE_CATEGORIES, GRADE_COLORS, beaufortCategory, gradeCategory, typhoonTrackStyle } from '../src/typhoon';
+import {
+  GRADE_CATEGORIES,
+  GRADE_COLORS,
+  beaufortCategory,
+  gradeCategory,
+  jmaCategory,
+  typhoonTrackStyle,
+} from '../src/typhoon';
 import type { TyphoonProperties } from '../src/types';
 import typhoons from './fixtures/typhoons.json';
 
 const tracks = typhoons as FeatureCollection<LineString, TyphoonProperties>;
+
+describe('jmaCategory', () => {
+  it.each([
+    [2, 'depression'],
+    [3, 'storm'],
+    [4, 'severe'],
+    [5, 'typhoon'],
+    [9, 'storm'],
+    [6, 'unknown'],
+    [7, 'unknown'],
+    [0, 'unknown'],
+  ])('code %d is %s', (code, category) => {
+    expect(jmaCategory(code)).toBe(category);
+  });
+});
 
 describe('beaufortCategory', () => {
   it.each([
@@ -15,9 +37,7 @@ describe('beaufortCategory', () => {
     [10, 'severe'],
     [11, 'severe'],
     [12, 'typhoon'],
-    [15, 'typhoon'],
-    [16, 'super'],
-    [17, 'super'],
+    [17, 'typhoon'],
     [-1, 'unknown'],
     [Number.NaN, 'unknown'],
   ])('level %d is %s', (level, category) => {
@@ -27,16 +47,18 @@ describe('beaufortCategory', () => {
 
 describe('gradeCategory', () => {
   it.each([
+    [5, 'typhoon'],
+    [4.5, 'unknown'],
+    ['3', 'storm'],
     ['cấp 12', 'typhoon'],
     ['Cấp 9', 'storm'],
-    ['12', 'typhoon'],
+    ['12', 'unknown'],
     ['TD', 'depression'],
     ['sts', 'severe'],
-    ['STY', 'super'],
-    ['Super Typhoon', 'super'],
-    ['super_typhoon', 'super'],
+    ['STY', 'typhoon'],
+    ['Super Typhoon', 'typhoon'],
+    ['super_typhoon', 'typhoon'],
     ['bão mạnh', 'severe'],
-    ['siêu bão', 'super'],
     ['xyz', 'unknown'],
     ['', 'unknown'],
   ])('%s is %s', (grade, category) => {
@@ -57,15 +79,17 @@ describe('typhoonTrackStyle', () => {
     );
     expect(colours).toEqual({
       Damrey: GRADE_COLORS.typhoon,
-      Durian: GRADE_COLORS.super,
+      Durian: GRADE_COLORS.typhoon,
       'ATNĐ': GRADE_COLORS.depression,
       Conson: GRADE_COLORS.severe,
       Linda: GRADE_COLORS.unknown,
+      Extratropical: GRADE_COLORS.unknown,
+      'Old record': GRADE_COLORS.storm,
     });
   });
 
   it('marks tracks with a class for each grade', () => {
-    expect(typhoonTrackStyle(12).className).toBe('hd-typhoon hd-typhoon-typhoon');
+    expect(typhoonTrackStyle(5).className).toBe('hd-typhoon hd-typhoon-typhoon');
     expect(typhoonTrackStyle('TD').className).toBe('hd-typhoon hd-typhoon-depression');
   });
 
@@ -75,7 +99,7 @@ describe('typhoonTrackStyle', () => {
   });
 
   it('draws stronger storms thicker', () => {
-    const weights = [7, 9, 11, 13, 17].map((level) => typhoonTrackStyle(level).weight);
+    const weights = [2, 3, 4, 5].map((code) => typhoonTrackStyle(code).weight);
     for (let index = 1; index < weights.length; index += 1) {
       expect(weights[index]).toBeGreaterThan(weights[index - 1] ?? 0);
     }
