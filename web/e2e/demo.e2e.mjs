@@ -184,9 +184,20 @@ test('demo page in Chromium', { timeout: 180_000 }, async (t) => {
     });
 
     await t.test('station click selects its series', async () => {
-      const entity = entitiesBody.entities.find(
+      // Prefer a station drawn inside the current view, as a user would click one.
+      const visibleKeys = await page.evaluate(() => {
+        const mapBox = document.querySelector('#map').getBoundingClientRect();
+        return [...document.querySelectorAll('path.hd-station')]
+          .filter((marker) => {
+            const box = marker.getBoundingClientRect();
+            return box.width > 0 && box.left >= mapBox.left && box.right <= mapBox.right && box.top >= mapBox.top && box.bottom <= mapBox.bottom;
+          })
+          .map((marker) => marker.getAttribute('data-entity'));
+      });
+      const clickable = entitiesBody.entities.filter(
         (item) => item.series.some((key) => seriesKeys.has(key)) && Number.isFinite(item.lat) && Number.isFinite(item.lon),
       );
+      const entity = clickable.find((item) => visibleKeys.includes(item.key)) ?? clickable[0];
       assert.ok(entity, 'no entity in /api/v1/entities has a known series');
       const expected = entity.series.find((key) => seriesKeys.has(key));
 

@@ -21,6 +21,8 @@ import {
   defaultRange,
   describeSeriesSource,
   groupSeriesBySource,
+  mentionsSimulated,
+  pickInitialSeries,
   rangeQuery,
   toChartData,
   type DateRange,
@@ -106,7 +108,10 @@ export class ChartPanel {
     for (const group of groups) {
       const optgroup = el('optgroup', { attrs: { label: group.label } });
       for (const item of group.series) {
-        const label = item.simulated ? this.translator.t('series-simulated', { name: item.name }) : item.name;
+        const label =
+          item.simulated && !mentionsSimulated(item.name)
+            ? this.translator.t('series-simulated', { name: item.name })
+            : item.name;
         optgroup.append(el('option', { text: label, attrs: { value: item.key } }));
       }
       options.push(optgroup);
@@ -120,9 +125,7 @@ export class ChartPanel {
       void this.load();
       return;
     }
-    // Start with the first series that has observations, so the chart is not empty.
-    const ordered = groups.flatMap((group) => group.series);
-    const initial = ordered.find((item) => item.last_time !== null) ?? ordered[0];
+    const initial = pickInitialSeries(groups.flatMap((group) => group.series));
     if (initial) {
       this.selectSeries(initial.key);
     } else {

@@ -57,6 +57,33 @@ export function groupSeriesBySource(
 }
 
 /**
+ * Picks the series shown when the page opens: among series with
+ * observations, the one observed most recently, preferring series of a
+ * located station. Ties keep the order of `ordered`.
+ */
+export function pickInitialSeries(ordered: Series[]): Series | undefined {
+  let best: Series | undefined;
+  let bestRank: [number, number] = [-1, Number.NEGATIVE_INFINITY];
+  for (const item of ordered) {
+    const lastTime = item.last_time ? Date.parse(item.last_time) : Number.NaN;
+    if (Number.isNaN(lastTime)) {
+      continue;
+    }
+    const rank: [number, number] = [item.entity ? 1 : 0, lastTime];
+    if (rank[0] > bestRank[0] || (rank[0] === bestRank[0] && rank[1] > bestRank[1])) {
+      best = item;
+      bestRank = rank;
+    }
+  }
+  return best ?? ordered[0];
+}
+
+/** True when a series name already says that its data is simulated. */
+export function mentionsSimulated(name: string): boolean {
+  return /mô phỏng|simulated/i.test(name.normalize('NFC'));
+}
+
+/**
  * Returns the default period: the seven days ending on the day of the
  * series' last observation, or ending today when it has none.
  */

@@ -5,6 +5,8 @@ import {
   describeSeriesSource,
   firstSeriesKey,
   groupSeriesBySource,
+  mentionsSimulated,
+  pickInitialSeries,
   rangeQuery,
   toChartData,
 } from '../src/series';
@@ -55,6 +57,40 @@ describe('groupSeriesBySource', () => {
   it('labels unknown sources by key', () => {
     const groups = groupSeriesBySource(series, [], 'vi-VN', 'Không rõ nguồn');
     expect(groups.map((group) => group.label)).toEqual(['demo_hydro', 'mre_air']);
+  });
+});
+
+describe('pickInitialSeries', () => {
+  const base = seriesItem('air.pt.pm25');
+  const stationOld: Series = { ...base, key: 'station-old', last_time: '2020-08-01T00:00:00+07:00' };
+  const stationNew: Series = { ...base, key: 'station-new', last_time: '2025-07-08T04:30:00+07:00' };
+  const unitNewest: Series = { ...base, key: 'unit-newest', entity: null, last_time: '2025-07-09T00:00:00+07:00' };
+  const empty: Series = { ...base, key: 'empty', last_time: null };
+
+  it('prefers the latest station series', () => {
+    expect(pickInitialSeries([empty, unitNewest, stationOld, stationNew])?.key).toBe('station-new');
+  });
+
+  it('keeps list order on ties', () => {
+    const twin: Series = { ...stationNew, key: 'twin' };
+    expect(pickInitialSeries([twin, stationNew])?.key).toBe('twin');
+  });
+
+  it('falls back to series without a station', () => {
+    expect(pickInitialSeries([empty, unitNewest])?.key).toBe('unit-newest');
+  });
+
+  it('takes the first series when none has data', () => {
+    expect(pickInitialSeries([empty])?.key).toBe('empty');
+    expect(pickInitialSeries([])).toBeUndefined();
+  });
+});
+
+describe('mentionsSimulated', () => {
+  it('finds the word in either language', () => {
+    expect(mentionsSimulated('PM2.5 — Trạm Phan Thiết (mô phỏng)')).toBe(true);
+    expect(mentionsSimulated('Rainfall (SIMULATED)')).toBe(true);
+    expect(mentionsSimulated('PM2.5 Phan Thiết')).toBe(false);
   });
 });
 
