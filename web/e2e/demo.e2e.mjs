@@ -119,7 +119,8 @@ test('demo page in Chromium', { timeout: 180_000 }, async (t) => {
     await t.test('map draws boundary, stations and tracks', async () => {
       await page.waitForSelector('path.hd-boundary-province', { timeout: WAIT_MS });
       const provinceOutline = await page.getAttribute('path.hd-boundary-province', 'd');
-      assert.ok(provinceOutline && provinceOutline.length > 20, 'the province path has no outline');
+      assert.ok(provinceOutline, 'the province path has no outline');
+      assert.ok(provinceOutline.length > 20, `the province outline is only "${provinceOutline}"`);
       assert.ok((await page.locator('path.hd-station').count()) >= 1, 'no station marker');
       assert.ok((await page.locator('path.hd-typhoon').count()) >= 1, 'no typhoon track');
       assert.equal(await page.locator('img.leaflet-tile').count(), 0, 'the map loads tiles');

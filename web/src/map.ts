@@ -1,5 +1,5 @@
-// Leaflet map of the province. There is no tile layer, because the
-// deployment may run offline: the province and its former districts are
+// Leaflet map of the province. There is no tile layer because the
+// deployment may run offline. The province and its former districts are
 // drawn from GeoJSON on a plain background.
 
 import * as L from 'leaflet';
@@ -88,7 +88,7 @@ export class MapView {
 
   /** Replaces all layers with new data. The view fits the province only on the first call. */
   update(data: MapData): void {
-    // The control must go first: while it is attached, removing a layer
+    // The control must go first. While it is attached, removing a layer
     // fires `overlayremove`, which would record the layer as switched off.
     this.layerControl?.remove();
     this.layerControl = null;
@@ -137,11 +137,6 @@ export class MapView {
     this.layerControl.addTo(this.map);
 
     this.renderLegend();
-  }
-
-  /** Tells Leaflet that the container changed size. */
-  invalidateSize(): void {
-    this.map.invalidateSize();
   }
 
   private createPane(name: string, zIndex: number): void {
