@@ -251,6 +251,11 @@ test('demo page in Chromium', { timeout: 180_000 }, async (t) => {
       assert.equal(await page.getAttribute('html', 'lang'), 'en');
       await page.waitForSelector('body[data-ready="true"]', { timeout: WAIT_MS });
 
+      // The stock deployment name has an English translation, which the reloaded /about keeps.
+      if (aboutBody.deployment === 'Lâm Đồng (khu vực Bình Thuận cũ)') {
+        assert.equal(await page.locator('#deployment').innerText(), 'Lâm Đồng (former Bình Thuận area)');
+      }
+
       // Reloading the data in English redraws every map layer.
       assert.ok((await page.locator('path.hd-boundary-province').count()) >= 1, 'province boundary gone after EN');
       assert.ok((await page.locator('path.hd-station').count()) >= 1, 'stations gone after EN');

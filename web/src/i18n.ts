@@ -48,7 +48,12 @@ export class Translator {
 
   /** Formats message `id`, or returns the id itself when the message is missing. */
   t(id: string, args?: MessageArgs): string {
-    const bundle = this.bundles[this.lang];
+    return this.tIn(this.lang, id, args);
+  }
+
+  /** Formats message `id` in `lang` instead of the current language. */
+  tIn(lang: Lang, id: string, args?: MessageArgs): string {
+    const bundle = this.bundles[lang];
     const message = bundle.getMessage(id);
     if (!message?.value) {
       return id;

@@ -121,7 +121,10 @@ class App {
   }
 
   private renderAbout(deployment: string, attributions: string[]): void {
-    if (deployment) {
+    // The configured name is a single text. When it is the stock Vietnamese
+    // name, the English page keeps its own translation of it.
+    const isStockName = deployment === this.translator.tIn('vi', 'deployment-default');
+    if (deployment && !(isStockName && this.translator.lang !== 'vi')) {
       byId('deployment').textContent = deployment;
     }
     byId('attributions').replaceChildren(...attributions.map((text) => el('li', { text })));

@@ -177,6 +177,12 @@ describe('Translator', () => {
     expect(translator('vi').t('no-such-message')).toBe('no-such-message');
   });
 
+  it('formats in another language on request', () => {
+    const t = translator('en');
+    expect(t.tIn('vi', 'deployment-default')).toBe('Lâm Đồng (khu vực Bình Thuận cũ)');
+    expect(t.t('deployment-default')).toBe('Lâm Đồng (former Bình Thuận area)');
+  });
+
   it('switches language in place', () => {
     const t = translator('vi');
     t.lang = 'en';
