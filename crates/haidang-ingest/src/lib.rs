@@ -34,9 +34,9 @@ pub enum RawText {
 }
 
 impl RawText {
-    /// Renders the row as it would appear in its input: a CSV line or a JSON value.
+    /// Renders the row as it would appear in its input (a CSV line or a JSON value), in NFC.
     pub fn render(&self) -> String {
-        match self {
+        let text = match self {
             Self::Text(text) => text.clone(),
             Self::Record(record) => {
                 let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
@@ -47,7 +47,8 @@ impl RawText {
                     false => record.iter().collect::<Vec<_>>().join(","),
                 }
             }
-        }
+        };
+        if text.is_ascii() { text } else { haidang_core::text::nfc(&text) }
     }
 }
 

@@ -275,7 +275,7 @@ impl SeriesFactory for TemplateFactory {
             key: key.to_owned(),
             name: fill_template(&self.template.name, &self.headers, record),
             unit,
-            indicator: self.template.indicator.clone(),
+            indicator: self.template.indicator.as_ref().map(|i| fill_template(i, &self.headers, record)),
             min: self.template.min,
             max: self.template.max,
             expected_interval_secs: self.template.expected_interval_secs,

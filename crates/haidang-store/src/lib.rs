@@ -160,6 +160,11 @@ impl Store {
         dispatch!(self, s => s.write_chunk(batch_id.to_owned(), rows, rejected, now).await)
     }
 
+    /// Returns the values of a series that later values replaced, oldest first.
+    pub async fn superseded(&self, series_id: i64) -> Result<Vec<SupersededObservation>, StoreError> {
+        dispatch!(self, s => s.superseded(series_id).await)
+    }
+
     pub async fn finish_batch(&self, batch_id: &str, now: i64) -> Result<(), StoreError> {
         dispatch!(self, s => s.finish_batch(batch_id.to_owned(), now).await)
     }

@@ -198,3 +198,15 @@ pub struct StormFix {
     pub pressure_hpa: Option<f64>,
     pub max_wind_kt: Option<f64>,
 }
+
+/// A value replaced by a later, different value for the same series and time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SupersededObservation {
+    pub time: i64,
+    pub value: f64,
+    pub batch_id: String,
+    pub row: i64,
+    pub ingested_at: i64,
+    pub replaced_by_batch: String,
+    pub replaced_by_row: i64,
+}

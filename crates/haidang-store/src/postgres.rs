@@ -15,7 +15,7 @@ use sqlx::{AssertSqlSafe, PgConnection, Row};
 use crate::rollups::{cascade_deltas, dirty_buckets, fold, source_step, step_name};
 use crate::{
     Agency, ApiKeyRecord, BatchCounts, BatchRecord, Boundary, Entity, NewBatch, NewRejectedRow, Point, ROLLUP_ZONE,
-    RejectedRow, SeriesDefinition, SeriesRecord, SeriesSummary, Source, SourceStatus, StoreError, StormFix, StormTrack,
+    RejectedRow, SeriesDefinition, SupersededObservation, SeriesRecord, SeriesSummary, Source, SourceStatus, StoreError, StormFix, StormTrack,
     date_to_text, text_to_date,
 };
 
@@ -486,6 +486,29 @@ impl PgStore {
             .await?;
         tx.commit().await?;
         Ok(counts)
+    }
+
+    pub async fn superseded(&self, series_id: i64) -> Result<Vec<SupersededObservation>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT ts, value, batch_id, row_no, ingested_at, replaced_by_batch, replaced_by_row
+             FROM superseded_observations WHERE series_id = $1 ORDER BY ingested_at, ts, replaced_by_row",
+        )
+        .bind(series_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SupersededObservation {
+                    time: r.try_get(0)?,
+                    value: r.try_get(1)?,
+                    batch_id: r.try_get(2)?,
+                    row: r.try_get(3)?,
+                    ingested_at: r.try_get(4)?,
+                    replaced_by_batch: r.try_get(5)?,
+                    replaced_by_row: r.try_get(6)?,
+                })
+            })
+            .collect()
     }
 
     pub async fn finish_batch(&self, batch_id: String, now: i64) -> Result<(), StoreError> {

@@ -15,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use crate::rollups::{STEPS, cascade_deltas, dirty_buckets, fold, source_step, step_name};
 use crate::{
     Agency, ApiKeyRecord, BatchCounts, BatchRecord, Boundary, Entity, NewBatch, NewRejectedRow, Point, ROLLUP_ZONE,
-    RejectedRow, SeriesDefinition, SeriesRecord, SeriesSummary, Source, SourceStatus, StoreError, StormFix, StormTrack,
+    RejectedRow, SeriesDefinition, SupersededObservation, SeriesRecord, SeriesSummary, Source, SourceStatus, StoreError, StormFix, StormTrack,
     date_to_text, text_to_date,
 };
 
@@ -450,6 +450,30 @@ impl SqliteStore {
         now: i64,
     ) -> Result<BatchCounts, StoreError> {
         self.write(move |tx| write_chunk(tx, &batch_id, &rows, &rejected, now)).await
+    }
+
+    pub async fn superseded(&self, series_id: i64) -> Result<Vec<SupersededObservation>, StoreError> {
+        self.read(move |c| {
+            let mut statement = c.prepare(
+                "SELECT ts, value, batch_id, row_no, ingested_at, replaced_by_batch, replaced_by_row
+                 FROM superseded_observations WHERE series_id = ?1 ORDER BY ingested_at, ts, replaced_by_row",
+            )?;
+            let rows = statement
+                .query_map([series_id], |r| {
+                    Ok(SupersededObservation {
+                        time: r.get(0)?,
+                        value: r.get(1)?,
+                        batch_id: r.get(2)?,
+                        row: r.get(3)?,
+                        ingested_at: r.get(4)?,
+                        replaced_by_batch: r.get(5)?,
+                        replaced_by_row: r.get(6)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .await
     }
 
     pub async fn finish_batch(&self, batch_id: String, now: i64) -> Result<(), StoreError> {
