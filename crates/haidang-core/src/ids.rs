@@ -18,7 +18,11 @@ const KEY_RULE: &str = "use 1 to 128 characters from A-Z, a-z, 0-9, '.', '_', ':
 fn check_key(kind: &'static str, text: &str) -> Result<(), IdError> {
     let valid_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-');
     if text.is_empty() || text.len() > 128 || !text.chars().all(valid_char) {
-        return Err(IdError { kind, value: text.to_owned(), rule: KEY_RULE });
+        return Err(IdError {
+            kind,
+            value: text.to_owned(),
+            rule: KEY_RULE,
+        });
     }
     Ok(())
 }

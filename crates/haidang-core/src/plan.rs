@@ -75,7 +75,11 @@ struct KeyState {
 /// Plans the writes for `rows`, given the stored values for those of their keys that exist.
 ///
 /// `stored` may omit keys that are known not to exist; it must contain every key that does.
-pub fn plan_batch(rows: &[IncomingObservation], stored: &HashMap<(i64, i64), StoredObservation>, zone: Tz) -> WritePlan {
+pub fn plan_batch(
+    rows: &[IncomingObservation],
+    stored: &HashMap<(i64, i64), StoredObservation>,
+    zone: Tz,
+) -> WritePlan {
     let mut plan = WritePlan::default();
     let mut states: HashMap<(i64, i64), KeyState> = HashMap::with_capacity(rows.len());
     let mut order: Vec<(i64, i64)> = Vec::with_capacity(rows.len());
@@ -119,7 +123,12 @@ pub fn plan_batch(rows: &[IncomingObservation], stored: &HashMap<(i64, i64), Sto
     for key in order {
         let Some(state) = states.get(&key) else { continue };
         let Some((value, row)) = state.current else { continue };
-        let observation = IncomingObservation { series_id: key.0, time: key.1, value, row };
+        let observation = IncomingObservation {
+            series_id: key.0,
+            time: key.1,
+            value,
+            row,
+        };
         let hour = (key.0, bucket_start(key.1, Step::Hour, zone));
         if !state.existed {
             plan.inserts.push(observation);
@@ -141,7 +150,12 @@ mod tests {
     use crate::time::LOCAL_ZONE;
 
     fn row(time: i64, value: f64, row: i64) -> IncomingObservation {
-        IncomingObservation { series_id: 1, time, value, row }
+        IncomingObservation {
+            series_id: 1,
+            time,
+            value,
+            row,
+        }
     }
 
     #[test]
@@ -162,7 +176,12 @@ mod tests {
     fn conflict_with_stored_value_marks_hour_dirty() {
         let stored = HashMap::from([(
             (1, 0),
-            StoredObservation { value: 1.0, batch_id: "b0".into(), row: 7, ingested_at: 5 },
+            StoredObservation {
+                value: 1.0,
+                batch_id: "b0".into(),
+                row: 7,
+                ingested_at: 5,
+            },
         )]);
         let plan = plan_batch(&[row(0, 1.0, 1), row(0, 3.0, 2)], &stored, LOCAL_ZONE);
         assert_eq!((plan.accepted, plan.duplicates, plan.conflicts), (0, 1, 1));

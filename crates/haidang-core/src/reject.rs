@@ -16,7 +16,11 @@ pub enum RejectReason {
     /// The value is not a finite decimal number.
     InvalidNumber { field: String, value: String },
     /// The value lies outside the series' valid range.
-    OutOfRange { value: f64, min: Option<f64>, max: Option<f64> },
+    OutOfRange {
+        value: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+    },
     /// The time could not be parsed.
     InvalidTime { value: String },
     /// The row does not have the shape of the format (wrong column count, not an object).

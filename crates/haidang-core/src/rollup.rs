@@ -19,7 +19,14 @@ pub struct Rollup {
 
 impl Rollup {
     pub fn of(time: i64, value: f64) -> Self {
-        Self { count: 1, sum: value, min: value, max: value, last_time: time, last_value: value }
+        Self {
+            count: 1,
+            sum: value,
+            min: value,
+            max: value,
+            last_time: time,
+            last_value: value,
+        }
     }
 
     pub fn merge(&mut self, other: &Rollup) {

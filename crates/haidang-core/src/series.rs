@@ -17,7 +17,11 @@ impl SeriesLimits {
         let below = self.min.is_some_and(|min| value < min);
         let above = self.max.is_some_and(|max| value > max);
         if below || above {
-            return Err(RejectReason::OutOfRange { value, min: self.min, max: self.max });
+            return Err(RejectReason::OutOfRange {
+                value,
+                min: self.min,
+                max: self.max,
+            });
         }
         Ok(())
     }
@@ -28,11 +32,16 @@ impl SeriesLimits {
 pub fn parse_value(text: &str, field: &str) -> Result<f64, RejectReason> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        return Err(RejectReason::MissingField { field: field.to_owned() });
+        return Err(RejectReason::MissingField {
+            field: field.to_owned(),
+        });
     }
     match trimmed.parse::<f64>() {
         Ok(value) if value.is_finite() => Ok(value),
-        _ => Err(RejectReason::InvalidNumber { field: field.to_owned(), value: trimmed.to_owned() }),
+        _ => Err(RejectReason::InvalidNumber {
+            field: field.to_owned(),
+            value: trimmed.to_owned(),
+        }),
     }
 }
 
@@ -44,15 +53,30 @@ mod tests {
     fn parse_value_cases() {
         assert_eq!(parse_value(" 12.5 ", "value"), Ok(12.5));
         assert_eq!(parse_value("-1e3", "value"), Ok(-1000.0));
-        assert!(matches!(parse_value("12,5", "value"), Err(RejectReason::InvalidNumber { .. })));
-        assert!(matches!(parse_value("NaN", "value"), Err(RejectReason::InvalidNumber { .. })));
-        assert!(matches!(parse_value("inf", "value"), Err(RejectReason::InvalidNumber { .. })));
-        assert!(matches!(parse_value("", "value"), Err(RejectReason::MissingField { .. })));
+        assert!(matches!(
+            parse_value("12,5", "value"),
+            Err(RejectReason::InvalidNumber { .. })
+        ));
+        assert!(matches!(
+            parse_value("NaN", "value"),
+            Err(RejectReason::InvalidNumber { .. })
+        ));
+        assert!(matches!(
+            parse_value("inf", "value"),
+            Err(RejectReason::InvalidNumber { .. })
+        ));
+        assert!(matches!(
+            parse_value("", "value"),
+            Err(RejectReason::MissingField { .. })
+        ));
     }
 
     #[test]
     fn limits_are_inclusive() {
-        let limits = SeriesLimits { min: Some(0.0), max: Some(500.0) };
+        let limits = SeriesLimits {
+            min: Some(0.0),
+            max: Some(500.0),
+        };
         assert!(limits.check(0.0).is_ok());
         assert!(limits.check(500.0).is_ok());
         assert!(limits.check(-0.1).is_err());

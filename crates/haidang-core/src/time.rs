@@ -16,7 +16,9 @@ const MS_PER_HOUR: i64 = 3_600_000;
 
 /// Error returned for a time text that none of the accepted forms matches.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid time {0:?}: use ISO 8601, such as 2025-07-01T08:00:00+07:00, 2025-07-01T01:00:00Z or 2025-07-01 08:00")]
+#[error(
+    "invalid time {0:?}: use ISO 8601, such as 2025-07-01T08:00:00+07:00, 2025-07-01T01:00:00Z or 2025-07-01 08:00"
+)]
 pub struct TimeError(pub String);
 
 /// Parses a timestamp into UTC epoch milliseconds.
@@ -44,10 +46,8 @@ pub fn parse_timestamp(text: &str, zone: Tz) -> Result<i64, TimeError> {
             return Ok(instant.timestamp_millis());
         }
     }
-    if let Some(stripped) = trimmed.strip_suffix('Z') {
-        if let Some(naive) = parse_naive(stripped) {
-            return Ok(naive.and_utc().timestamp_millis());
-        }
+    if let Some(naive) = trimmed.strip_suffix('Z').and_then(parse_naive) {
+        return Ok(naive.and_utc().timestamp_millis());
     }
     if let Some(naive) = parse_naive(trimmed) {
         return local_to_utc(naive, zone).ok_or_else(fail);
@@ -65,16 +65,21 @@ pub fn parse_with_format(text: &str, format: &str, zone: Tz) -> Result<i64, Time
         return Ok(instant.timestamp_millis());
     }
     let naive = NaiveDateTime::parse_from_str(trimmed, format)
-        .or_else(|_| {
-            NaiveDate::parse_from_str(trimmed, format).map(|d| d.and_time(chrono::NaiveTime::MIN))
-        })
+        .or_else(|_| NaiveDate::parse_from_str(trimmed, format).map(|d| d.and_time(chrono::NaiveTime::MIN)))
         .map_err(|_| TimeError(trimmed.to_owned()))?;
     local_to_utc(naive, zone).ok_or_else(|| TimeError(trimmed.to_owned()))
 }
 
 fn parse_naive(text: &str) -> Option<NaiveDateTime> {
-    const NAIVE: [&str; 4] = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"];
-    NAIVE.iter().find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+    const NAIVE: [&str; 4] = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ];
+    NAIVE
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
 }
 
 /// Converts a local wall-clock time to UTC milliseconds; an ambiguous time takes the
@@ -89,7 +94,9 @@ pub fn local_to_utc(naive: NaiveDateTime, zone: Tz) -> Option<i64> {
 /// Formats an instant as ISO 8601 with the offset of `zone` (`2025-07-01T08:00:00+07:00`).
 pub fn format_instant(ms: i64, zone: Tz) -> String {
     match Utc.timestamp_millis_opt(ms) {
-        LocalResult::Single(t) => t.with_timezone(&zone).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
+        LocalResult::Single(t) => t
+            .with_timezone(&zone)
+            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
         _ => ms.to_string(),
     }
 }
@@ -131,7 +138,9 @@ pub fn day_start(date: NaiveDate, zone: Tz) -> Option<i64> {
 
 /// Returns the local calendar date of an instant.
 pub fn local_date(ms: i64, zone: Tz) -> Option<NaiveDate> {
-    Utc.timestamp_millis_opt(ms).single().map(|t| t.with_timezone(&zone).date_naive())
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.with_timezone(&zone).date_naive())
 }
 
 use chrono::Offset;
@@ -141,7 +150,9 @@ mod tests {
     use super::*;
 
     fn utc(text: &str) -> i64 {
-        DateTime::parse_from_rfc3339(text).map(|t| t.timestamp_millis()).unwrap_or(i64::MIN)
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| t.timestamp_millis())
+            .unwrap_or(i64::MIN)
     }
 
     #[test]
@@ -165,7 +176,10 @@ mod tests {
 
     #[test]
     fn bare_date_is_local_midnight() {
-        assert_eq!(parse_timestamp("2025-07-01", LOCAL_ZONE), Ok(utc("2025-06-30T17:00:00Z")));
+        assert_eq!(
+            parse_timestamp("2025-07-01", LOCAL_ZONE),
+            Ok(utc("2025-06-30T17:00:00Z"))
+        );
     }
 
     #[test]
@@ -202,6 +216,9 @@ mod tests {
 
     #[test]
     fn format_uses_local_offset() {
-        assert_eq!(format_instant(utc("2025-07-01T01:00:00Z"), LOCAL_ZONE), "2025-07-01T08:00:00+07:00");
+        assert_eq!(
+            format_instant(utc("2025-07-01T01:00:00Z"), LOCAL_ZONE),
+            "2025-07-01T08:00:00+07:00"
+        );
     }
 }

@@ -95,7 +95,10 @@ impl UnitCatalog {
     pub fn new(units: Vec<AdminUnit>, successions: Vec<Succession>) -> Self {
         let mut successors: HashMap<String, Vec<Succession>> = HashMap::new();
         for succession in successions {
-            successors.entry(succession.old_code.clone()).or_default().push(succession);
+            successors
+                .entry(succession.old_code.clone())
+                .or_default()
+                .push(succession);
         }
         Self { units, successors }
     }
@@ -129,12 +132,23 @@ impl UnitCatalog {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn carry_into(&self, code: &str, on: NaiveDate, as_of: NaiveDate, share: f64, exact: bool, depth: u8, out: &mut Vec<Carried>) {
-        if let Some(unit) = self.find(code, on) {
-            if unit.in_force_on(as_of) {
-                out.push(Carried { code: code.to_owned(), share, exact });
-                return;
-            }
+    fn carry_into(
+        &self,
+        code: &str,
+        on: NaiveDate,
+        as_of: NaiveDate,
+        share: f64,
+        exact: bool,
+        depth: u8,
+        out: &mut Vec<Carried>,
+    ) {
+        if self.find(code, on).is_some_and(|unit| unit.in_force_on(as_of)) {
+            out.push(Carried {
+                code: code.to_owned(),
+                share,
+                exact,
+            });
+            return;
         }
         // Successions form a short chain per reorganisation; the bound guards bad data.
         if depth > 8 {
@@ -142,7 +156,15 @@ impl UnitCatalog {
         }
         let Some(edges) = self.successors.get(code) else { return };
         for edge in edges.iter().filter(|e| e.effective > on && e.effective <= as_of) {
-            self.carry_into(&edge.new_code, edge.effective, as_of, share * edge.share, exact && edge.exact, depth + 1, out);
+            self.carry_into(
+                &edge.new_code,
+                edge.effective,
+                as_of,
+                share * edge.share,
+                exact && edge.exact,
+                depth + 1,
+                out,
+            );
         }
     }
 }
@@ -204,7 +226,14 @@ mod tests {
     #[test]
     fn carry_merged_unit_is_exact() {
         let carried = catalog().carry("22918", date("2024-06-01"), date("2026-01-01"));
-        assert_eq!(carried, vec![Carried { code: "22918".into(), share: 1.0, exact: true }]);
+        assert_eq!(
+            carried,
+            vec![Carried {
+                code: "22918".into(),
+                share: 1.0,
+                exact: true
+            }]
+        );
     }
 
     #[test]
@@ -217,6 +246,13 @@ mod tests {
     #[test]
     fn carry_to_same_period_is_identity() {
         let carried = catalog().carry("22915", date("2024-06-01"), date("2024-12-01"));
-        assert_eq!(carried, vec![Carried { code: "22915".into(), share: 1.0, exact: true }]);
+        assert_eq!(
+            carried,
+            vec![Carried {
+                code: "22915".into(),
+                share: 1.0,
+                exact: true
+            }]
+        );
     }
 }

@@ -13,16 +13,27 @@ const CANONICAL_COLUMNS: &str = "series,time,value";
 /// Streams the rows of a canonical CSV input.
 pub fn csv_rows<R: Read>(input: R, encoding: TextEncoding) -> Result<CsvRows<R>, InputError> {
     let reader = utf8_reader(input, encoding).map_err(|e| InputError::Read(e.to_string()))?;
-    let mut csv = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::Headers).from_reader(reader);
+    let mut csv = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::Headers)
+        .from_reader(reader);
     let headers = csv.headers().map_err(|e| InputError::Read(e.to_string()))?.clone();
     let position = |name: &str| -> Result<usize, InputError> {
         headers
             .iter()
             .position(|h| h.eq_ignore_ascii_case(name))
-            .ok_or_else(|| InputError::MissingColumn { column: name.to_owned(), expected: CANONICAL_COLUMNS.to_owned() })
+            .ok_or_else(|| InputError::MissingColumn {
+                column: name.to_owned(),
+                expected: CANONICAL_COLUMNS.to_owned(),
+            })
     };
     let columns = [position("series")?, position("time")?, position("value")?];
-    Ok(CsvRows { csv, columns, width: headers.len(), row: 0 })
+    Ok(CsvRows {
+        csv,
+        columns,
+        width: headers.len(),
+        row: 0,
+    })
 }
 
 /// Iterator over the rows of a canonical CSV input.
@@ -83,14 +94,22 @@ impl<R: Read> CsvRows<R> {
 /// Trims a field and brings it to NFC; ASCII fields need no normalisation.
 pub fn clean_field(text: &str) -> String {
     let trimmed = text.trim();
-    if trimmed.is_ascii() { trimmed.to_owned() } else { nfc(trimmed) }
+    if trimmed.is_ascii() {
+        trimmed.to_owned()
+    } else {
+        nfc(trimmed)
+    }
 }
 
 /// Reads a canonical JSON body: an array of observations.
 pub fn json_rows(body: &[u8]) -> Result<Vec<RawRow>, InputError> {
     let items: Vec<serde_json::Value> =
         serde_json::from_slice(body).map_err(|e| InputError::InvalidJson(e.to_string()))?;
-    Ok(items.into_iter().enumerate().map(|(index, item)| json_row(index as i64 + 1, item)).collect())
+    Ok(items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| json_row(index as i64 + 1, item))
+        .collect())
 }
 
 fn json_row(row: i64, item: serde_json::Value) -> RawRow {
@@ -104,14 +123,26 @@ fn json_row(row: i64, item: serde_json::Value) -> RawRow {
             raw,
         };
     };
-    let text = |name: &str| object.get(name).and_then(|v| v.as_str()).map(clean_field).unwrap_or_default();
+    let text = |name: &str| {
+        object
+            .get(name)
+            .and_then(|v| v.as_str())
+            .map(clean_field)
+            .unwrap_or_default()
+    };
     let value = match object.get("value") {
         None | Some(serde_json::Value::Null) => RawValue::Missing,
         Some(serde_json::Value::Number(n)) => n.as_f64().map_or(RawValue::Missing, RawValue::Number),
         Some(serde_json::Value::String(s)) => RawValue::Text(clean_field(s)),
         Some(other) => RawValue::Text(other.to_string()),
     };
-    RawRow { row, series: text("series"), time: text("time"), value, raw }
+    RawRow {
+        row,
+        series: text("series"),
+        time: text("time"),
+        value,
+        raw,
+    }
 }
 
 #[cfg(test)]
@@ -120,7 +151,10 @@ mod tests {
 
     fn rows(text: &[u8]) -> Vec<RawRow> {
         match csv_rows(text, TextEncoding::Auto) {
-            Ok(rows) => rows.map(|r| r.map_err(|e| e.to_string())).collect::<Result<_, _>>().unwrap_or_default(),
+            Ok(rows) => rows
+                .map(|r| r.map_err(|e| e.to_string()))
+                .collect::<Result<_, _>>()
+                .unwrap_or_default(),
             Err(error) => {
                 assert!(false, "{error}");
                 Vec::new()
@@ -146,7 +180,10 @@ mod tests {
 
     #[test]
     fn missing_header_column_is_an_input_error() {
-        assert!(matches!(csv_rows(&b"series,when,value\n"[..], TextEncoding::Auto), Err(InputError::MissingColumn { .. })));
+        assert!(matches!(
+            csv_rows(&b"series,when,value\n"[..], TextEncoding::Auto),
+            Err(InputError::MissingColumn { .. })
+        ));
     }
 
     #[test]

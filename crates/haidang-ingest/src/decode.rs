@@ -49,7 +49,11 @@ pub fn utf8_reader<R: Read>(mut inner: R, declared: TextEncoding) -> io::Result<
         (None, TextEncoding::Utf16) => UTF_16LE,
         (None, TextEncoding::Windows1258) => WINDOWS_1258,
         (None, TextEncoding::Auto) => {
-            if valid_utf8_prefix(&head) { UTF_8 } else { WINDOWS_1258 }
+            if valid_utf8_prefix(&head) {
+                UTF_8
+            } else {
+                WINDOWS_1258
+            }
         }
     };
     debug_assert!(encoding != UTF_16BE || Encoding::for_bom(&head).is_some());
@@ -103,7 +107,10 @@ impl<R: Read> Read for Utf8Reader<R> {
             }
             let last = self.pending_input.is_empty();
             let input = &self.pending_input[self.pending_offset..];
-            let capacity = self.decoder.max_utf8_buffer_length(input.len()).unwrap_or(input.len() * 3 + 16);
+            let capacity = self
+                .decoder
+                .max_utf8_buffer_length(input.len())
+                .unwrap_or(input.len() * 3 + 16);
             let mut decoded = String::with_capacity(capacity);
             let (_, read, _) = self.decoder.decode_to_string(input, &mut decoded, last);
             self.pending_offset += read;

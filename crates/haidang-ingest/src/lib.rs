@@ -39,7 +39,9 @@ impl RawText {
         let text = match self {
             Self::Text(text) => text.clone(),
             Self::Record(record) => {
-                let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+                let mut writer = csv::WriterBuilder::new()
+                    .terminator(csv::Terminator::Any(b'\n'))
+                    .from_writer(Vec::new());
                 let written = writer.write_record(record).is_ok() && writer.flush().is_ok();
                 let bytes = writer.into_inner().unwrap_or_default();
                 match written {
@@ -48,7 +50,11 @@ impl RawText {
                 }
             }
         };
-        if text.is_ascii() { text } else { haidang_core::text::nfc(&text) }
+        if text.is_ascii() {
+            text
+        } else {
+            haidang_core::text::nfc(&text)
+        }
     }
 }
 
@@ -59,7 +65,10 @@ pub enum RawValue {
     Number(f64),
     Missing,
     /// The source marked the value as missing (a sentinel or a quality flag).
-    MarkedMissing { field: String, value: String },
+    MarkedMissing {
+        field: String,
+        value: String,
+    },
     /// The row could not be read into the fields of the format.
     Malformed(String),
 }

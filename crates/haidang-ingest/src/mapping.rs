@@ -47,7 +47,10 @@ pub struct FileOptions {
 
 impl Default for FileOptions {
     fn default() -> Self {
-        Self { delimiter: default_delimiter(), encoding: default_encoding() }
+        Self {
+            delimiter: default_delimiter(),
+            encoding: default_encoding(),
+        }
     }
 }
 
@@ -108,7 +111,9 @@ impl Mapping {
     pub fn from_toml(text: &str) -> Result<Self, InputError> {
         let mapping: Mapping = toml::from_str(text).map_err(|e| InputError::InvalidMapping(e.to_string()))?;
         if mapping.value_columns.is_empty() {
-            return Err(InputError::InvalidMapping("declare at least one [[values]] column".to_owned()));
+            return Err(InputError::InvalidMapping(
+                "declare at least one [[values]] column".to_owned(),
+            ));
         }
         mapping.zone()?;
         Ok(mapping)
@@ -128,15 +133,25 @@ impl Mapping {
         let reader = utf8_reader(input, self.file.encoding).map_err(|e| InputError::Read(e.to_string()))?;
         let delimiter = u8::try_from(self.file.delimiter)
             .map_err(|_| InputError::InvalidMapping("the delimiter must be one ASCII character".to_owned()))?;
-        let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(reader);
-        let headers: Vec<String> =
-            csv.headers().map_err(|e| InputError::Read(e.to_string()))?.iter().map(clean_field).collect();
+        let mut csv = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .from_reader(reader);
+        let headers: Vec<String> = csv
+            .headers()
+            .map_err(|e| InputError::Read(e.to_string()))?
+            .iter()
+            .map(clean_field)
+            .collect();
         let expected = headers.join(",");
         let index = |name: &str| -> Result<usize, InputError> {
             headers
                 .iter()
                 .position(|h| h == name)
-                .ok_or_else(|| InputError::MissingColumn { column: name.to_owned(), expected: expected.clone() })
+                .ok_or_else(|| InputError::MissingColumn {
+                    column: name.to_owned(),
+                    expected: expected.clone(),
+                })
         };
         index(&self.time.column)?;
         for value in &self.value_columns {
@@ -148,7 +163,13 @@ impl Mapping {
         for column in self.filter.keys() {
             index(column)?;
         }
-        Ok(MappedRows { mapping: self, csv, headers, record_number: 0, pending: Vec::new() })
+        Ok(MappedRows {
+            mapping: self,
+            csv,
+            headers,
+            record_number: 0,
+            pending: Vec::new(),
+        })
     }
 }
 
@@ -207,11 +228,18 @@ impl<R: Read> MappedRows<'_, R> {
                 q.missing.contains(&flag).then(|| (q.column.clone(), flag))
             });
             let value = if record.len() != self.headers.len() {
-                RawValue::Malformed(format!("{} fields where the header has {}", record.len(), self.headers.len()))
+                RawValue::Malformed(format!(
+                    "{} fields where the header has {}",
+                    record.len(),
+                    self.headers.len()
+                ))
             } else if let Some((field, value)) = flag {
                 RawValue::MarkedMissing { field, value }
             } else if column.missing.contains(&cell) {
-                RawValue::MarkedMissing { field: column.column.clone(), value: cell }
+                RawValue::MarkedMissing {
+                    field: column.column.clone(),
+                    value: cell,
+                }
             } else if cell.is_empty() {
                 RawValue::Missing
             } else {
@@ -255,7 +283,11 @@ pub struct TemplateFactory {
 impl TemplateFactory {
     /// Returns a factory when the mapping declares `create_series`.
     pub fn for_mapping(mapping: &Mapping, headers: Vec<String>) -> Option<Self> {
-        mapping.create_series.clone().map(|template| Self { template, source: mapping.source.clone(), headers })
+        mapping.create_series.clone().map(|template| Self {
+            template,
+            source: mapping.source.clone(),
+            headers,
+        })
     }
 }
 
@@ -275,13 +307,21 @@ impl SeriesFactory for TemplateFactory {
             key: key.to_owned(),
             name: fill_template(&self.template.name, &self.headers, record),
             unit,
-            indicator: self.template.indicator.as_ref().map(|i| fill_template(i, &self.headers, record)),
+            indicator: self
+                .template
+                .indicator
+                .as_ref()
+                .map(|i| fill_template(i, &self.headers, record)),
             min: self.template.min,
             max: self.template.max,
             expected_interval_secs: self.template.expected_interval_secs,
             source_key: self.source.clone(),
             unit_code: None,
-            entity_key: self.template.entity.as_ref().map(|e| fill_template(e, &self.headers, record)),
+            entity_key: self
+                .template
+                .entity
+                .as_ref()
+                .map(|e| fill_template(e, &self.headers, record)),
         })
     }
 }
@@ -292,7 +332,12 @@ pub fn read_headers<R: Read>(input: R, mapping: &Mapping) -> Result<Vec<String>,
     let delimiter = u8::try_from(mapping.file.delimiter)
         .map_err(|_| InputError::InvalidMapping("the delimiter must be one ASCII character".to_owned()))?;
     let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(reader);
-    Ok(csv.headers().map_err(|e| InputError::Read(e.to_string()))?.iter().map(clean_field).collect())
+    Ok(csv
+        .headers()
+        .map_err(|e| InputError::Read(e.to_string()))?
+        .iter()
+        .map(clean_field)
+        .collect())
 }
 
 #[cfg(test)]
@@ -318,7 +363,11 @@ quality = { column = "QC Name", missing = ["Missing", "Invalid"] }
                     Hanoi,2020-01-01 01:00 AM,126.0,Valid\n\
                     Hanoi,2020-01-01 02:00 AM,-999,Valid\n\
                     Hanoi,2020-01-01 03:00 AM,80.0,Invalid\n";
-        let rows: Vec<RawRow> = mapping.rows(file.as_bytes()).expect("rows").map(|r| r.expect("row")).collect();
+        let rows: Vec<RawRow> = mapping
+            .rows(file.as_bytes())
+            .expect("rows")
+            .map(|r| r.expect("row"))
+            .collect();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].value, RawValue::Text("126.0".into()));
         assert!(matches!(rows[1].value, RawValue::MarkedMissing { .. }));
@@ -333,20 +382,31 @@ quality = { column = "QC Name", missing = ["Missing", "Invalid"] }
         )
         .expect("mapping");
         let file = "location_id,parameter,datetime,value\n7441,pm25,2024-12-01 00:00:00+00:00,40\n7441,o3,2024-12-01 00:00:00+00:00,9\n";
-        let rows: Vec<RawRow> = mapping.rows(file.as_bytes()).expect("rows").map(|r| r.expect("row")).collect();
+        let rows: Vec<RawRow> = mapping
+            .rows(file.as_bytes())
+            .expect("rows")
+            .map(|r| r.expect("row"))
+            .collect();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].series, "openaq.7441.pm25");
     }
 
     #[test]
     fn unknown_mapping_field_is_rejected() {
-        assert!(Mapping::from_toml("[time]\ncolumn = \"t\"\nformatt = \"x\"\n[[values]]\ncolumn=\"v\"\nseries=\"s\"\n").is_err());
+        assert!(
+            Mapping::from_toml("[time]\ncolumn = \"t\"\nformatt = \"x\"\n[[values]]\ncolumn=\"v\"\nseries=\"s\"\n")
+                .is_err()
+        );
     }
 
     #[test]
     fn missing_column_names_the_column() {
         let mapping = Mapping::from_toml(AIRNOW).expect("mapping");
-        let error = mapping.rows("Site,When\n".as_bytes()).err().map(|e| e.to_string()).unwrap_or_default();
+        let error = mapping
+            .rows("Site,When\n".as_bytes())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(error.contains("Date (LT)"), "{error}");
     }
 }

@@ -83,7 +83,14 @@ impl<'a> Ingestor<'a> {
                 received_at: now,
             })
             .await?;
-        Ok(Self { store, options, batch_id, series: HashMap::new(), factory: None, counts: BatchCounts::default() })
+        Ok(Self {
+            store,
+            options,
+            batch_id,
+            series: HashMap::new(),
+            factory: None,
+            counts: BatchCounts::default(),
+        })
     }
 
     /// Lets the batch define series that its rows name but the store lacks.
@@ -117,7 +124,10 @@ impl<'a> Ingestor<'a> {
     /// Marks the batch complete and returns its counts.
     pub async fn finish(self, now: i64) -> Result<BatchSummary, IngestError> {
         self.store.finish_batch(&self.batch_id, now).await?;
-        Ok(BatchSummary { batch_id: self.batch_id, counts: self.counts })
+        Ok(BatchSummary {
+            batch_id: self.batch_id,
+            counts: self.counts,
+        })
     }
 
     async fn write_chunk(&mut self, chunk: Vec<RawRow>, now: i64) -> Result<(), IngestError> {
@@ -127,7 +137,11 @@ impl<'a> Ingestor<'a> {
         for row in chunk {
             match self.validate(&row) {
                 Ok(observation) => valid.push(observation),
-                Err(reason) => rejected.push(NewRejectedRow { row: row.row, reason, raw: row.raw.render() }),
+                Err(reason) => rejected.push(NewRejectedRow {
+                    row: row.row,
+                    reason,
+                    raw: row.raw.render(),
+                }),
             }
         }
         let counts = self.store.write_chunk(&self.batch_id, valid, rejected, now).await?;
@@ -162,10 +176,18 @@ impl<'a> Ingestor<'a> {
 
     async fn define_series(&self, key: &str, chunk: &[RawRow], now: i64) -> Result<Option<KnownSeries>, IngestError> {
         let Some(factory) = self.factory else { return Ok(None) };
-        let Some(row) = chunk.iter().find(|r| r.series == key) else { return Ok(None) };
-        let Some(definition) = factory.define(key, row) else { return Ok(None) };
+        let Some(row) = chunk.iter().find(|r| r.series == key) else {
+            return Ok(None);
+        };
+        let Some(definition) = factory.define(key, row) else {
+            return Ok(None);
+        };
         let (record, _) = self.store.upsert_series(definition, now).await?;
-        Ok(Some(KnownSeries { id: record.id, min: record.definition.min, max: record.definition.max }))
+        Ok(Some(KnownSeries {
+            id: record.id,
+            min: record.definition.min,
+            max: record.definition.max,
+        }))
     }
 
     fn validate(&self, row: &RawRow) -> Result<IncomingObservation, RejectReason> {
@@ -173,21 +195,30 @@ impl<'a> Ingestor<'a> {
             RawValue::Malformed(detail) => return Err(RejectReason::MalformedRow { detail: detail.clone() }),
             RawValue::Missing => None,
             RawValue::MarkedMissing { field, value } => {
-                return Err(RejectReason::MissingValue { field: field.clone(), value: value.clone() });
+                return Err(RejectReason::MissingValue {
+                    field: field.clone(),
+                    value: value.clone(),
+                });
             }
             RawValue::Text(text) => Some(text.as_str()),
             RawValue::Number(_) => None,
         };
         for (field, present) in [("series", !row.series.is_empty()), ("time", !row.time.is_empty())] {
             if !present {
-                return Err(RejectReason::MissingField { field: field.to_owned() });
+                return Err(RejectReason::MissingField {
+                    field: field.to_owned(),
+                });
             }
         }
         if matches!(row.value, RawValue::Missing) {
-            return Err(RejectReason::MissingField { field: "value".to_owned() });
+            return Err(RejectReason::MissingField {
+                field: "value".to_owned(),
+            });
         }
         let Some(Some(series)) = self.series.get(&row.series) else {
-            return Err(RejectReason::UnknownSeries { series: row.series.clone() });
+            return Err(RejectReason::UnknownSeries {
+                series: row.series.clone(),
+            });
         };
         let time = match &self.options.time_format {
             Some(format) => parse_with_format(&row.time, format, self.options.zone),
@@ -197,9 +228,22 @@ impl<'a> Ingestor<'a> {
         let value = match (&row.value, text) {
             (RawValue::Number(number), _) => *number,
             (_, Some(text)) => parse_value(text, "value")?,
-            _ => return Err(RejectReason::MissingField { field: "value".to_owned() }),
+            _ => {
+                return Err(RejectReason::MissingField {
+                    field: "value".to_owned(),
+                });
+            }
         };
-        SeriesLimits { min: series.min, max: series.max }.check(value)?;
-        Ok(IncomingObservation { series_id: series.id, time, value, row: row.row })
+        SeriesLimits {
+            min: series.min,
+            max: series.max,
+        }
+        .check(value)?;
+        Ok(IncomingObservation {
+            series_id: series.id,
+            time,
+            value,
+            row: row.row,
+        })
     }
 }

@@ -61,15 +61,27 @@ pub fn read_units<R: Read>(input: R) -> Result<Vec<AdminUnit>, InputError> {
 /// Reads `successions.csv`.
 pub fn read_successions<R: Read>(input: R) -> Result<Vec<Succession>, InputError> {
     let mut successions = Vec::new();
-    for (index, row) in csv::Reader::from_reader(input).deserialize::<SuccessionRow>().enumerate() {
+    for (index, row) in csv::Reader::from_reader(input)
+        .deserialize::<SuccessionRow>()
+        .enumerate()
+    {
         let line = index + 2;
         let row = row.map_err(|e| InputError::Read(format!("successions.csv line {line}: {e}")))?;
         let effective = optional_date(&row.effective, line)?
             .ok_or_else(|| InputError::Read(format!("successions.csv line {line}: missing effective date")))?;
         if !(row.share > 0.0 && row.share <= 1.0) {
-            return Err(InputError::Read(format!("successions.csv line {line}: share {} is not in (0, 1]", row.share)));
+            return Err(InputError::Read(format!(
+                "successions.csv line {line}: share {} is not in (0, 1]",
+                row.share
+            )));
         }
-        successions.push(Succession { old_code: row.old_code, new_code: row.new_code, effective, share: row.share, exact: row.exact });
+        successions.push(Succession {
+            old_code: row.old_code,
+            new_code: row.new_code,
+            effective,
+            share: row.share,
+            exact: row.exact,
+        });
     }
     Ok(successions)
 }
@@ -78,15 +90,19 @@ pub fn read_successions<R: Read>(input: R) -> Result<Vec<Succession>, InputError
 /// `id`, `name` or `level` property are rejected with their position.
 pub fn read_boundaries(path: &Path) -> Result<Vec<Boundary>, InputError> {
     let text = std::fs::read_to_string(path).map_err(|e| InputError::Read(format!("{}: {e}", path.display())))?;
-    let collection: geojson::FeatureCollection =
-        text.parse().map_err(|e| InputError::Read(format!("{}: {e}", path.display())))?;
+    let collection: geojson::FeatureCollection = text
+        .parse()
+        .map_err(|e| InputError::Read(format!("{}: {e}", path.display())))?;
     let mut boundaries = Vec::new();
     for (index, feature) in collection.features.into_iter().enumerate() {
         let property = |name: &str| -> Result<String, InputError> {
             match feature.property(name) {
                 Some(serde_json::Value::String(s)) => Ok(nfc(s)),
                 Some(serde_json::Value::Number(n)) => Ok(n.to_string()),
-                _ => Err(InputError::Read(format!("{} feature {index}: missing property {name:?}", path.display()))),
+                _ => Err(InputError::Read(format!(
+                    "{} feature {index}: missing property {name:?}",
+                    path.display()
+                ))),
             }
         };
         let geometry = feature

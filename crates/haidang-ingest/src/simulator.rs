@@ -9,8 +9,8 @@ use std::f64::consts::TAU;
 
 use chrono::{Datelike, Months, NaiveDate};
 use chrono_tz::Tz;
-use haidang_core::time::{bucket_start, day_start, format_instant, local_date};
 use haidang_core::observation::Step;
+use haidang_core::time::{bucket_start, day_start, format_instant, local_date};
 use haidang_core::units::{UnitCatalog, UnitLevel};
 use haidang_store::{SeriesDefinition, Store};
 use serde::Deserialize;
@@ -108,7 +108,13 @@ pub fn rows_between(config: &StreamConfig, after: i64, until: i64, zone: Tz) -> 
     let mut time = (after.div_euclid(step) + 1) * step;
     let mut rows = Vec::new();
     while time <= until {
-        rows.push(simulated_row(rows.len() as i64 + 1, &config.series, time, value_at(config, time, zone), zone));
+        rows.push(simulated_row(
+            rows.len() as i64 + 1,
+            &config.series,
+            time,
+            value_at(config, time, zone),
+            zone,
+        ));
         time += step;
     }
     rows
@@ -121,7 +127,9 @@ pub fn unit_counts(
     now: i64,
     zone: Tz,
 ) -> (Vec<SeriesDefinition>, Vec<RawRow>) {
-    let Some(today) = local_date(now, zone) else { return (Vec::new(), Vec::new()) };
+    let Some(today) = local_date(now, zone) else {
+        return (Vec::new(), Vec::new());
+    };
     let former: Vec<_> = catalog
         .in_force(config.reorganised_on, None)
         .into_iter()
@@ -143,35 +151,43 @@ pub fn unit_counts(
 
     let mut definitions = Vec::new();
     let mut rows = Vec::new();
-    let mut push = |key: String, name: String, code: &str, months: Vec<NaiveDate>, definitions: &mut Vec<SeriesDefinition>| {
-        definitions.push(SeriesDefinition {
-            key: key.clone(),
-            name,
-            unit: config.unit.clone(),
-            indicator: Some(config.indicator.clone()),
-            min: Some(0.0),
-            max: None,
-            expected_interval_secs: Some(32 * 86_400),
-            source_key: Some(config.source.clone()),
-            unit_code: Some(code.to_owned()),
-            entity_key: None,
-        });
-        for month in months {
-            let Some(time) = day_start(month, zone) else { continue };
-            let scale = 0.4 + 1.2 * unit_noise(code, 0);
-            let seasonal = 1.0 + 0.15 * (TAU * f64::from(month.month0()) / 12.0).cos();
-            let count = (config.mean * scale * seasonal * (0.85 + 0.3 * unit_noise(&key, time))).round();
-            rows.push(simulated_row(rows.len() as i64 + 1, &key, time, count, zone));
-        }
-    };
+    let mut push =
+        |key: String, name: String, code: &str, months: Vec<NaiveDate>, definitions: &mut Vec<SeriesDefinition>| {
+            definitions.push(SeriesDefinition {
+                key: key.clone(),
+                name,
+                unit: config.unit.clone(),
+                indicator: Some(config.indicator.clone()),
+                min: Some(0.0),
+                max: None,
+                expected_interval_secs: Some(32 * 86_400),
+                source_key: Some(config.source.clone()),
+                unit_code: Some(code.to_owned()),
+                entity_key: None,
+            });
+            for month in months {
+                let Some(time) = day_start(month, zone) else { continue };
+                let scale = 0.4 + 1.2 * unit_noise(code, 0);
+                let seasonal = 1.0 + 0.15 * (TAU * f64::from(month.month0()) / 12.0).cos();
+                let count = (config.mean * scale * seasonal * (0.85 + 0.3 * unit_noise(&key, time))).round();
+                rows.push(simulated_row(rows.len() as i64 + 1, &key, time, count, zone));
+            }
+        };
     for unit in &former {
         let months = months_between(config.first_month, config.reorganised_on);
         let key = format!("{}.pre2025.{}", config.key_prefix, unit.code);
-        let name = format!("{} — {} (đến {}) — mô phỏng", config.name, unit.name, config.reorganised_on.format("%d/%m/%Y"));
+        let name = format!(
+            "{} — {} (đến {}) — mô phỏng",
+            config.name,
+            unit.name,
+            config.reorganised_on.format("%d/%m/%Y")
+        );
         push(key, name, &unit.code, months, &mut definitions);
     }
     for code in &successors {
-        let Some(unit) = catalog.find(code, first_new_day) else { continue };
+        let Some(unit) = catalog.find(code, first_new_day) else {
+            continue;
+        };
         let months = months_between(first_new_day, today);
         let key = format!("{}.{}", config.key_prefix, unit.code);
         let name = format!("{} — {} — mô phỏng", config.name, unit.name);
@@ -201,7 +217,13 @@ pub async fn run(
                     let stored = store.series(&stream.series).await?;
                     let latest = match stored {
                         Some(record) => store
-                            .points(record.id, now - stream.backfill_days * 86_400_000, now + 1, Step::Raw, haidang_core::Aggregate::Last)
+                            .points(
+                                record.id,
+                                now - stream.backfill_days * 86_400_000,
+                                now + 1,
+                                Step::Raw,
+                                haidang_core::Aggregate::Last,
+                            )
                             .await?
                             .last()
                             .map(|p| p.time),

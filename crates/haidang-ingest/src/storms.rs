@@ -33,7 +33,12 @@ pub fn read_storms<R: Read>(input: R, source_key: Option<&str>) -> Result<Vec<St
         let row = row.map_err(|e| InputError::Read(format!("row {}: {e}", index + 1)))?;
         let time = parse_timestamp(&row.time_utc, chrono_tz::UTC)
             .map_err(|e| InputError::Read(format!("row {}: {e}", index + 1)))?;
-        let year = 2000 + row.intl_id.get(..2).and_then(|y| y.parse::<i32>().ok()).unwrap_or_default();
+        let year = 2000
+            + row
+                .intl_id
+                .get(..2)
+                .and_then(|y| y.parse::<i32>().ok())
+                .unwrap_or_default();
         let storm = storms.entry(row.intl_id.clone()).or_insert_with(|| StormTrack {
             id: row.intl_id.clone(),
             name: row.name.clone(),

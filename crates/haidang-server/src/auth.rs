@@ -42,7 +42,10 @@ impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
         let Some(key) = header.and_then(|h| h.strip_prefix("Bearer ")).map(str::trim) else {
             return Err(ApiError::unauthenticated());
         };
@@ -54,6 +57,10 @@ impl FromRequestParts<AppState> for ApiCaller {
         if !ROLES.contains(&record.role.as_str()) {
             return Err(ApiError::forbidden(&record.role));
         }
-        Ok(Self { key_id: record.id, name: record.name, role: record.role })
+        Ok(Self {
+            key_id: record.id,
+            name: record.name,
+            role: record.role,
+        })
     }
 }

@@ -30,7 +30,13 @@ enum MessageArg {
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message_id: &'static str) -> Self {
-        Self { status, code, message_id, args: Vec::new(), cause: None }
+        Self {
+            status,
+            code,
+            message_id,
+            args: Vec::new(),
+            cause: None,
+        }
     }
 
     fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
@@ -45,7 +51,11 @@ impl ApiError {
     }
 
     pub fn unavailable() -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "NOT_READY", "error-service-unavailable")
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "NOT_READY",
+            "error-service-unavailable",
+        )
     }
 
     pub fn unauthenticated() -> Self {
@@ -64,7 +74,9 @@ impl ApiError {
     }
 
     pub fn unit_not_found(code: &str, date: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "UNIT_NOT_FOUND", "error-unit-not-found").arg("code", code).arg("date", date)
+        Self::new(StatusCode::NOT_FOUND, "UNIT_NOT_FOUND", "error-unit-not-found")
+            .arg("code", code)
+            .arg("date", date)
     }
 
     pub fn invalid_parameter(field: &str, value: &str, hint: &str) -> Self {
@@ -83,14 +95,22 @@ impl ApiError {
     }
 
     pub fn unsupported_media_type(value: &str) -> Self {
-        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", "error-unsupported-media-type")
-            .arg("value", value)
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "error-unsupported-media-type",
+        )
+        .arg("value", value)
     }
 
     pub fn reference_not_found(field: &str, value: &str) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "REFERENCE_NOT_FOUND", "error-reference-not-found")
-            .arg("field", field)
-            .arg("value", value)
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "REFERENCE_NOT_FOUND",
+            "error-reference-not-found",
+        )
+        .arg("field", field)
+        .arg("value", value)
     }
 
     /// Renders the message in `lang`.

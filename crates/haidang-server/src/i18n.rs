@@ -32,7 +32,10 @@ impl Lang {
     /// Picks the first of Vietnamese or English named in `Accept-Language`; Vietnamese
     /// when neither is named.
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        let Some(value) = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
+        let Some(value) = headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+        else {
             return Self::Vi;
         };
         for part in value.split(',') {
@@ -57,8 +60,10 @@ impl Lang {
 
 /// Returns the message `id` with `args` in `lang`.
 pub fn message(lang: Lang, id: &str, args: &[(&str, String)]) -> String {
-    let args: HashMap<Cow<'static, str>, FluentValue> =
-        args.iter().map(|(name, value)| (Cow::Owned((*name).to_owned()), FluentValue::from(value.clone()))).collect();
+    let args: HashMap<Cow<'static, str>, FluentValue> = args
+        .iter()
+        .map(|(name, value)| (Cow::Owned((*name).to_owned()), FluentValue::from(value.clone())))
+        .collect();
     LOCALES.lookup_with_args(lang.id(), id, &args)
 }
 
@@ -69,7 +74,10 @@ mod tests {
     #[test]
     fn english_chosen_by_header() {
         let mut headers = HeaderMap::new();
-        headers.insert(axum::http::header::ACCEPT_LANGUAGE, "en-US,en;q=0.9".parse().expect("header"));
+        headers.insert(
+            axum::http::header::ACCEPT_LANGUAGE,
+            "en-US,en;q=0.9".parse().expect("header"),
+        );
         assert_eq!(Lang::from_headers(&headers), Lang::En);
         assert_eq!(Lang::from_headers(&HeaderMap::new()), Lang::Vi);
     }
@@ -77,7 +85,10 @@ mod tests {
     #[test]
     fn messages_fill_arguments_without_isolation_marks() {
         let text = message(Lang::En, "reject-invalid-time", &[("value", "x".to_owned())]);
-        assert_eq!(text, "Invalid time \"x\". Use ISO 8601, such as 2025-07-01T08:00:00+07:00.");
+        assert_eq!(
+            text,
+            "Invalid time \"x\". Use ISO 8601, such as 2025-07-01T08:00:00+07:00."
+        );
         let text = message(Lang::Vi, "reject-unknown-series", &[("series", "a.b".to_owned())]);
         assert!(text.starts_with("Chuỗi số liệu \"a.b\" chưa được khai báo."), "{text}");
     }

@@ -26,8 +26,15 @@ pub async fn static_or_not_found(method: Method, uri: Uri) -> Response {
     }
     if let Some(file) = WebAssets::get(path).filter(|_| !path.is_empty()) {
         let mime = file.metadata.mimetype().to_owned();
-        let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
-        return ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache.to_owned())], file.data.into_owned())
+        let cache = if path.starts_with("assets/") {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        return (
+            [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache.to_owned())],
+            file.data.into_owned(),
+        )
             .into_response();
     }
     match WebAssets::get("index.html") {
@@ -45,7 +52,10 @@ const MISSING_BUILD_PAGE: &str = "<!doctype html><html lang=\"vi\"><meta charset
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

@@ -16,5 +16,9 @@ pub enum StoreError {
     #[error("{what} {key:?} not found")]
     NotFound { what: &'static str, key: String },
     #[error("corrupt stored value in {table}.{column}: {detail}")]
-    Corrupt { table: &'static str, column: &'static str, detail: String },
+    Corrupt {
+        table: &'static str,
+        column: &'static str,
+        detail: String,
+    },
 }

@@ -117,7 +117,11 @@ impl Store {
     }
 
     /// Creates or updates a series; returns the record and whether it was created.
-    pub async fn upsert_series(&self, definition: SeriesDefinition, now: i64) -> Result<(SeriesRecord, bool), StoreError> {
+    pub async fn upsert_series(
+        &self,
+        definition: SeriesDefinition,
+        now: i64,
+    ) -> Result<(SeriesRecord, bool), StoreError> {
         dispatch!(self, s => s.upsert_series(definition, now).await)
     }
 
@@ -136,7 +140,13 @@ impl Store {
     }
 
     /// Returns the stored rollups of a series at `step` (not raw) whose buckets start in `[from, to)`.
-    pub async fn rollups(&self, series_id: i64, step: Step, from: i64, to: i64) -> Result<Vec<(i64, Rollup)>, StoreError> {
+    pub async fn rollups(
+        &self,
+        series_id: i64,
+        step: Step,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, Rollup)>, StoreError> {
         dispatch!(self, s => s.rollups(series_id, step, from, to).await)
     }
 
@@ -233,5 +243,6 @@ pub(crate) fn date_to_text(date: Option<NaiveDate>) -> String {
 pub(crate) const OPEN_START: &str = "0001-01-01";
 
 pub(crate) fn text_to_date(text: Option<&str>) -> Option<NaiveDate> {
-    text.filter(|t| *t != OPEN_START).and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
+    text.filter(|t| *t != OPEN_START)
+        .and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
 }

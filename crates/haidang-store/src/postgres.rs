@@ -15,8 +15,8 @@ use sqlx::{AssertSqlSafe, PgConnection, Row};
 use crate::rollups::{cascade_deltas, dirty_buckets, fold, source_step, step_name};
 use crate::{
     Agency, ApiKeyRecord, BatchCounts, BatchRecord, Boundary, Entity, NewBatch, NewRejectedRow, Point, ROLLUP_ZONE,
-    RejectedRow, SeriesDefinition, SupersededObservation, SeriesRecord, SeriesSummary, Source, SourceStatus, StoreError, StormFix, StormTrack,
-    date_to_text, text_to_date,
+    RejectedRow, SeriesDefinition, SeriesRecord, SeriesSummary, Source, SourceStatus, StoreError, StormFix, StormTrack,
+    SupersededObservation, date_to_text, text_to_date,
 };
 
 const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/postgres/0001_foundation.sql"))];
@@ -38,7 +38,9 @@ impl PgStore {
     pub async fn migrate(&self) -> Result<usize, StoreError> {
         let mut tx = self.pool.begin().await?;
         // Serialises concurrent migrations from several nodes.
-        sqlx::query("SELECT pg_advisory_xact_lock(72616901)").execute(&mut *tx).await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(72616901)")
+            .execute(&mut *tx)
+            .await?;
         sqlx::raw_sql(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
         )
@@ -70,8 +72,9 @@ impl PgStore {
         if !exists {
             return Ok(false);
         }
-        let latest: Option<i64> =
-            sqlx::query_scalar("SELECT max(version) FROM schema_migrations").fetch_one(&self.pool).await?;
+        let latest: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM schema_migrations")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(latest == MIGRATIONS.last().map(|m| m.0))
     }
 
@@ -112,9 +115,11 @@ impl PgStore {
     }
 
     pub async fn unit_catalog(&self) -> Result<UnitCatalog, StoreError> {
-        let rows = sqlx::query("SELECT code, name, level, parent, kind, valid_from, valid_to FROM units ORDER BY code, valid_from")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT code, name, level, parent, kind, valid_from, valid_to FROM units ORDER BY code, valid_from",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         let mut units = Vec::with_capacity(rows.len());
         for r in rows {
             let level: String = r.try_get(2)?;
@@ -252,10 +257,11 @@ impl PgStore {
     }
 
     pub async fn entities(&self) -> Result<Vec<Entity>, StoreError> {
-        let rows =
-            sqlx::query("SELECT key, name, kind, lat, lon, unit_code, source_key, simulated, note FROM entities ORDER BY key")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT key, name, kind, lat, lon, unit_code, source_key, simulated, note FROM entities ORDER BY key",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(Entity {
@@ -302,10 +308,12 @@ impl PgStore {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        let record = select_series(&mut tx, &d.key).await?.ok_or_else(|| StoreError::NotFound {
-            what: "series",
-            key: d.key.clone(),
-        })?;
+        let record = select_series(&mut tx, &d.key)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "series",
+                key: d.key.clone(),
+            })?;
         tx.commit().await?;
         Ok((record, !existed))
     }
@@ -316,10 +324,12 @@ impl PgStore {
     }
 
     pub async fn series_by_keys(&self, keys: Vec<String>) -> Result<HashMap<String, SeriesRecord>, StoreError> {
-        let rows = sqlx::query(AssertSqlSafe(format!("SELECT {SERIES_COLUMNS} FROM series s WHERE s.key = ANY($1)")))
-            .bind(&keys)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {SERIES_COLUMNS} FROM series s WHERE s.key = ANY($1)"
+        )))
+        .bind(&keys)
+        .fetch_all(&self.pool)
+        .await?;
         let mut found = HashMap::with_capacity(rows.len());
         for row in &rows {
             let record = series_from_row(row)?;
@@ -338,7 +348,13 @@ impl PgStore {
         rows.iter().map(series_from_row).collect()
     }
 
-    pub async fn rollups(&self, series_id: i64, step: Step, from: i64, to: i64) -> Result<Vec<(i64, Rollup)>, StoreError> {
+    pub async fn rollups(
+        &self,
+        series_id: i64,
+        step: Step,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, Rollup)>, StoreError> {
         let mut connection = self.pool.acquire().await?;
         stored_rollups(&mut connection, series_id, step, from, to).await
     }
@@ -455,7 +471,12 @@ impl PgStore {
             .bind(&batch_id)
             .bind(rejected.iter().map(|r| r.row).collect::<Vec<_>>())
             .bind(rejected.iter().map(|r| r.reason.code().to_owned()).collect::<Vec<_>>())
-            .bind(rejected.iter().map(|r| r.reason.params().to_string()).collect::<Vec<_>>())
+            .bind(
+                rejected
+                    .iter()
+                    .map(|r| r.reason.params().to_string())
+                    .collect::<Vec<_>>(),
+            )
             .bind(rejected.iter().map(|r| r.raw.clone()).collect::<Vec<_>>())
             .execute(&mut *tx)
             .await?;
@@ -538,16 +559,22 @@ impl PgStore {
             status: r.try_get(4)?,
             received_at: r.try_get(5)?,
             finished_at: r.try_get(6)?,
-            counts: BatchCounts { accepted: count(7)?, duplicates: count(8)?, conflicts: count(9)?, rejected: count(10)? },
+            counts: BatchCounts {
+                accepted: count(7)?,
+                duplicates: count(8)?,
+                conflicts: count(9)?,
+                rejected: count(10)?,
+            },
         }))
     }
 
     pub async fn rejected_rows(&self, batch_id: String) -> Result<Vec<RejectedRow>, StoreError> {
-        let rows =
-            sqlx::query("SELECT row_no, reason_code, params, raw FROM rejected_rows WHERE batch_id = $1 ORDER BY row_no")
-                .bind(batch_id)
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT row_no, reason_code, params, raw FROM rejected_rows WHERE batch_id = $1 ORDER BY row_no",
+        )
+        .bind(batch_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 let params: String = r.try_get(2)?;
@@ -575,7 +602,13 @@ impl PgStore {
             return Ok(values.into_iter().map(|(time, value)| Point { time, value }).collect());
         }
         let rollups = stored_rollups(&mut connection, series_id, step, from, to).await?;
-        Ok(rollups.into_iter().map(|(time, r)| Point { time, value: r.value(aggregate) }).collect())
+        Ok(rollups
+            .into_iter()
+            .map(|(time, r)| Point {
+                time,
+                value: r.value(aggregate),
+            })
+            .collect())
     }
 
     pub async fn create_api_key(&self, record: ApiKeyRecord, key_hash: String) -> Result<(), StoreError> {
@@ -612,9 +645,11 @@ impl PgStore {
     }
 
     pub async fn api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {
-        let rows = sqlx::query("SELECT id, name, role, created_at, revoked_at, last_used_at FROM api_keys ORDER BY created_at")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, name, role, created_at, revoked_at, last_used_at FROM api_keys ORDER BY created_at",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(api_key_from_row).collect()
     }
 
@@ -639,7 +674,14 @@ impl PgStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok(Boundary { id: r.try_get(0)?, name: r.try_get(1)?, level: r.try_get(2)?, geometry: r.try_get(3)? }))
+            .map(|r| {
+                Ok(Boundary {
+                    id: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    level: r.try_get(2)?,
+                    geometry: r.try_get(3)?,
+                })
+            })
             .collect()
     }
 
@@ -743,10 +785,12 @@ fn series_from_row(r: &PgRow) -> Result<SeriesRecord, StoreError> {
 }
 
 async fn select_series(c: &mut PgConnection, key: &str) -> Result<Option<SeriesRecord>, StoreError> {
-    let row = sqlx::query(AssertSqlSafe(format!("SELECT {SERIES_COLUMNS} FROM series s WHERE s.key = $1")))
-        .bind(key)
-        .fetch_optional(&mut *c)
-        .await?;
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {SERIES_COLUMNS} FROM series s WHERE s.key = $1"
+    )))
+    .bind(key)
+    .fetch_optional(&mut *c)
+    .await?;
     row.as_ref().map(series_from_row).transpose()
 }
 
@@ -801,7 +845,12 @@ async fn stored_values_for(
     for r in &found {
         stored.insert(
             (r.try_get(0)?, r.try_get(1)?),
-            StoredObservation { value: r.try_get(2)?, batch_id: r.try_get(3)?, row: r.try_get(4)?, ingested_at: r.try_get(5)? },
+            StoredObservation {
+                value: r.try_get(2)?,
+                batch_id: r.try_get(3)?,
+                row: r.try_get(4)?,
+                ingested_at: r.try_get(5)?,
+            },
         );
     }
     Ok(stored)
@@ -837,8 +886,16 @@ async fn apply_rollups(c: &mut PgConnection, plan: &haidang_core::plan::WritePla
     }
     for (step, series_id, start, end) in dirty_buckets(&plan.dirty_hours) {
         let parts: Vec<Rollup> = match source_step(step) {
-            Step::Raw => raw_values(c, series_id, start, end).await?.into_iter().map(|(t, v)| Rollup::of(t, v)).collect(),
-            lower => stored_rollups(c, series_id, lower, start, end).await?.into_iter().map(|(_, r)| r).collect(),
+            Step::Raw => raw_values(c, series_id, start, end)
+                .await?
+                .into_iter()
+                .map(|(t, v)| Rollup::of(t, v))
+                .collect(),
+            lower => stored_rollups(c, series_id, lower, start, end)
+                .await?
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect(),
         };
         sqlx::query("DELETE FROM rollups WHERE series_id = $1 AND step = $2 AND bucket = $3")
             .bind(series_id)
@@ -868,12 +925,13 @@ async fn apply_rollups(c: &mut PgConnection, plan: &haidang_core::plan::WritePla
 }
 
 async fn raw_values(c: &mut PgConnection, series_id: i64, from: i64, to: i64) -> Result<Vec<(i64, f64)>, StoreError> {
-    let rows = sqlx::query("SELECT ts, value FROM observations WHERE series_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts")
-        .bind(series_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&mut *c)
-        .await?;
+    let rows =
+        sqlx::query("SELECT ts, value FROM observations WHERE series_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts")
+            .bind(series_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut *c)
+            .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 

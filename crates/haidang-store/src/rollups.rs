@@ -31,15 +31,24 @@ pub(crate) fn cascade_deltas(hour_deltas: &HashMap<(i64, i64), Rollup>) -> Vec<(
     for (&(series, hour), delta) in hour_deltas {
         out.push((Step::Hour, series, hour, *delta));
         let day = bucket_start(hour, Step::Day, ROLLUP_ZONE);
-        days.entry((series, day)).and_modify(|r| r.merge(delta)).or_insert(*delta);
+        days.entry((series, day))
+            .and_modify(|r| r.merge(delta))
+            .or_insert(*delta);
     }
     let mut months: HashMap<(i64, i64), Rollup> = HashMap::new();
     for (&(series, day), delta) in &days {
         out.push((Step::Day, series, day, *delta));
         let month = bucket_start(day, Step::Month, ROLLUP_ZONE);
-        months.entry((series, month)).and_modify(|r| r.merge(delta)).or_insert(*delta);
+        months
+            .entry((series, month))
+            .and_modify(|r| r.merge(delta))
+            .or_insert(*delta);
     }
-    out.extend(months.into_iter().map(|((series, month), delta)| (Step::Month, series, month, delta)));
+    out.extend(
+        months
+            .into_iter()
+            .map(|((series, month), delta)| (Step::Month, series, month, delta)),
+    );
     out
 }
 
@@ -47,9 +56,14 @@ pub(crate) fn cascade_deltas(hour_deltas: &HashMap<(i64, i64), Rollup>) -> Vec<(
 /// months), each with its `[start, end)` range.
 pub(crate) fn dirty_buckets(dirty_hours: &HashSet<(i64, i64)>) -> Vec<(Step, i64, i64, i64)> {
     let hours: BTreeSet<(i64, i64)> = dirty_hours.iter().copied().collect();
-    let days: BTreeSet<(i64, i64)> = hours.iter().map(|&(s, h)| (s, bucket_start(h, Step::Day, ROLLUP_ZONE))).collect();
-    let months: BTreeSet<(i64, i64)> =
-        days.iter().map(|&(s, d)| (s, bucket_start(d, Step::Month, ROLLUP_ZONE))).collect();
+    let days: BTreeSet<(i64, i64)> = hours
+        .iter()
+        .map(|&(s, h)| (s, bucket_start(h, Step::Day, ROLLUP_ZONE)))
+        .collect();
+    let months: BTreeSet<(i64, i64)> = days
+        .iter()
+        .map(|&(s, d)| (s, bucket_start(d, Step::Month, ROLLUP_ZONE)))
+        .collect();
     let mut out = Vec::new();
     for (step, buckets) in [(Step::Hour, hours), (Step::Day, days), (Step::Month, months)] {
         for (series, start) in buckets {

@@ -15,8 +15,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use crate::rollups::{STEPS, cascade_deltas, dirty_buckets, fold, source_step, step_name};
 use crate::{
     Agency, ApiKeyRecord, BatchCounts, BatchRecord, Boundary, Entity, NewBatch, NewRejectedRow, Point, ROLLUP_ZONE,
-    RejectedRow, SeriesDefinition, SupersededObservation, SeriesRecord, SeriesSummary, Source, SourceStatus, StoreError, StormFix, StormTrack,
-    date_to_text, text_to_date,
+    RejectedRow, SeriesDefinition, SeriesRecord, SeriesSummary, Source, SourceStatus, StoreError, StormFix, StormTrack,
+    SupersededObservation, date_to_text, text_to_date,
 };
 
 const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
@@ -37,14 +37,20 @@ impl SqliteStore {
         let opened = path.clone();
         let writer = tokio::task::spawn_blocking(move || {
             if let Some(parent) = Path::new(&*opened).parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent)
-                    .map_err(|source| StoreError::Folder { path: parent.display().to_string(), source })?;
+                std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
+                    path: parent.display().to_string(),
+                    source,
+                })?;
             }
             connect(&opened)
         })
         .await
         .map_err(|e| StoreError::Worker(e.to_string()))??;
-        Ok(Self { path, writer: Arc::new(Mutex::new(writer)), readers: Arc::new(Mutex::new(Vec::new())) })
+        Ok(Self {
+            path,
+            writer: Arc::new(Mutex::new(writer)),
+            readers: Arc::new(Mutex::new(Vec::new())),
+        })
     }
 
     /// Runs `work` on the writer connection inside one transaction.
@@ -167,8 +173,9 @@ impl SqliteStore {
 
     pub async fn unit_catalog(&self) -> Result<UnitCatalog, StoreError> {
         self.read(|c| {
-            let mut statement =
-                c.prepare("SELECT code, name, level, parent, kind, valid_from, valid_to FROM units ORDER BY code, valid_from")?;
+            let mut statement = c.prepare(
+                "SELECT code, name, level, parent, kind, valid_from, valid_to FROM units ORDER BY code, valid_from",
+            )?;
             let units = statement
                 .query_map([], |r| {
                     Ok((
@@ -204,12 +211,24 @@ impl SqliteStore {
             let mut statement = c.prepare("SELECT old_code, new_code, effective, share, exact FROM successions")?;
             let successions = statement
                 .query_map([], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                    ))
                 })?
                 .collect::<Result<Vec<_>, _>>()?
                 .into_iter()
                 .filter_map(|(old_code, new_code, effective, share, exact)| {
-                    Some(Succession { old_code, new_code, effective: text_to_date(Some(&effective))?, share, exact })
+                    Some(Succession {
+                        old_code,
+                        new_code,
+                        effective: text_to_date(Some(&effective))?,
+                        share,
+                        exact,
+                    })
                 })
                 .collect();
             Ok(UnitCatalog::new(units, successions))
@@ -224,7 +243,13 @@ impl SqliteStore {
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (key) DO UPDATE SET name = excluded.name, responsible_person = excluded.responsible_person,
                      responsible_title = excluded.responsible_title, updated_at = excluded.updated_at",
-                params![agency.key, agency.name, agency.responsible_person, agency.responsible_title, now],
+                params![
+                    agency.key,
+                    agency.name,
+                    agency.responsible_person,
+                    agency.responsible_title,
+                    now
+                ],
             )?;
             Ok(())
         })
@@ -393,13 +418,21 @@ impl SqliteStore {
         self.read(move |c| {
             let sql = format!("SELECT {SERIES_COLUMNS} FROM series s WHERE s.indicator = ?1 ORDER BY s.key");
             let mut statement = c.prepare(&sql)?;
-            let rows = statement.query_map([&indicator], series_from_row)?.collect::<Result<Vec<_>, _>>()?;
+            let rows = statement
+                .query_map([&indicator], series_from_row)?
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
         })
         .await
     }
 
-    pub async fn rollups(&self, series_id: i64, step: Step, from: i64, to: i64) -> Result<Vec<(i64, Rollup)>, StoreError> {
+    pub async fn rollups(
+        &self,
+        series_id: i64,
+        step: Step,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, Rollup)>, StoreError> {
         self.read(move |c| stored_rollups(c, series_id, step, from, to)).await
     }
 
@@ -435,7 +468,14 @@ impl SqliteStore {
             tx.execute(
                 "INSERT INTO batches (id, source_key, format, file_name, api_key_id, status, received_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6)",
-                params![batch.id, batch.source_key, batch.format, batch.file_name, batch.api_key_id, batch.received_at],
+                params![
+                    batch.id,
+                    batch.source_key,
+                    batch.format,
+                    batch.file_name,
+                    batch.api_key_id,
+                    batch.received_at
+                ],
             )?;
             Ok(())
         })
@@ -449,7 +489,8 @@ impl SqliteStore {
         rejected: Vec<NewRejectedRow>,
         now: i64,
     ) -> Result<BatchCounts, StoreError> {
-        self.write(move |tx| write_chunk(tx, &batch_id, &rows, &rejected, now)).await
+        self.write(move |tx| write_chunk(tx, &batch_id, &rows, &rejected, now))
+            .await
     }
 
     pub async fn superseded(&self, series_id: i64) -> Result<Vec<SupersededObservation>, StoreError> {
@@ -478,7 +519,10 @@ impl SqliteStore {
 
     pub async fn finish_batch(&self, batch_id: String, now: i64) -> Result<(), StoreError> {
         self.write(move |tx| {
-            tx.execute("UPDATE batches SET status = 'complete', finished_at = ?2 WHERE id = ?1", params![batch_id, now])?;
+            tx.execute(
+                "UPDATE batches SET status = 'complete', finished_at = ?2 WHERE id = ?1",
+                params![batch_id, now],
+            )?;
             Ok(())
         })
         .await
@@ -553,7 +597,10 @@ impl SqliteStore {
             }
             Ok(stored_rollups(c, series_id, step, from, to)?
                 .into_iter()
-                .map(|(time, rollup)| Point { time, value: rollup.value(aggregate) })
+                .map(|(time, rollup)| Point {
+                    time,
+                    value: rollup.value(aggregate),
+                })
                 .collect())
         })
         .await
@@ -601,7 +648,9 @@ impl SqliteStore {
             let mut statement = c.prepare(
                 "SELECT id, name, role, created_at, revoked_at, last_used_at FROM api_keys ORDER BY created_at",
             )?;
-            let rows = statement.query_map([], api_key_from_row)?.collect::<Result<Vec<_>, _>>()?;
+            let rows = statement
+                .query_map([], api_key_from_row)?
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
         })
         .await
@@ -610,7 +659,8 @@ impl SqliteStore {
     pub async fn replace_boundaries(&self, boundaries: Vec<Boundary>) -> Result<(), StoreError> {
         self.write(move |tx| {
             tx.execute("DELETE FROM boundaries", [])?;
-            let mut insert = tx.prepare("INSERT INTO boundaries (id, name, level, geometry) VALUES (?1, ?2, ?3, ?4)")?;
+            let mut insert =
+                tx.prepare("INSERT INTO boundaries (id, name, level, geometry) VALUES (?1, ?2, ?3, ?4)")?;
             for b in &boundaries {
                 insert.execute(params![b.id, b.name, b.level, b.geometry])?;
             }
@@ -621,9 +671,17 @@ impl SqliteStore {
 
     pub async fn boundaries(&self) -> Result<Vec<Boundary>, StoreError> {
         self.read(|c| {
-            let mut statement = c.prepare("SELECT id, name, level, geometry FROM boundaries ORDER BY level DESC, id")?;
+            let mut statement =
+                c.prepare("SELECT id, name, level, geometry FROM boundaries ORDER BY level DESC, id")?;
             let rows = statement
-                .query_map([], |r| Ok(Boundary { id: r.get(0)?, name: r.get(1)?, level: r.get(2)?, geometry: r.get(3)? }))?
+                .query_map([], |r| {
+                    Ok(Boundary {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        level: r.get(2)?,
+                        geometry: r.get(3)?,
+                    })
+                })?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
         })
@@ -777,7 +835,16 @@ fn write_chunk(
     for s in &plan.superseded {
         let origin_batch = s.batch_id.as_deref().unwrap_or(batch_id);
         let ingested_at = s.ingested_at.unwrap_or(now);
-        superseded.execute(params![s.series_id, s.time, s.value, origin_batch, s.row, ingested_at, batch_id, s.replaced_by_row])?;
+        superseded.execute(params![
+            s.series_id,
+            s.time,
+            s.value,
+            origin_batch,
+            s.row,
+            ingested_at,
+            batch_id,
+            s.replaced_by_row
+        ])?;
     }
 
     apply_rollups(tx, &plan)?;
@@ -786,7 +853,13 @@ fn write_chunk(
         "INSERT INTO rejected_rows (batch_id, row_no, reason_code, params, raw) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for r in rejected {
-        reject.execute(params![batch_id, r.row, r.reason.code(), r.reason.params().to_string(), r.raw])?;
+        reject.execute(params![
+            batch_id,
+            r.row,
+            r.reason.code(),
+            r.reason.params().to_string(),
+            r.raw
+        ])?;
     }
 
     let counts = BatchCounts {
@@ -798,7 +871,14 @@ fn write_chunk(
     tx.execute(
         "UPDATE batches SET row_count = row_count + ?2, accepted = accepted + ?3, duplicates = duplicates + ?4,
              conflicts = conflicts + ?5, rejected = rejected + ?6 WHERE id = ?1",
-        params![batch_id, counts.rows(), counts.accepted, counts.duplicates, counts.conflicts, counts.rejected],
+        params![
+            batch_id,
+            counts.rows(),
+            counts.accepted,
+            counts.duplicates,
+            counts.conflicts,
+            counts.rejected
+        ],
     )?;
     let mut touch = tx.prepare_cached("UPDATE series SET last_received_at = ?2 WHERE id = ?1")?;
     let mut touched: Vec<i64> = rows.iter().map(|r| r.series_id).collect();
@@ -836,7 +916,12 @@ fn stored_values_for(
         }
         let found = lookup
             .query_row(params![row.series_id, row.time], |r| {
-                Ok(StoredObservation { value: r.get(0)?, batch_id: r.get(1)?, row: r.get(2)?, ingested_at: r.get(3)? })
+                Ok(StoredObservation {
+                    value: r.get(0)?,
+                    batch_id: r.get(1)?,
+                    row: r.get(2)?,
+                    ingested_at: r.get(3)?,
+                })
             })
             .optional()?;
         if let Some(found) = found {
@@ -859,7 +944,17 @@ fn apply_rollups(tx: &Transaction<'_>, plan: &haidang_core::plan::WritePlan) -> 
              last_ts = max(rollups.last_ts, excluded.last_ts)",
     )?;
     for (step, series_id, bucket, r) in cascade_deltas(&plan.hour_deltas) {
-        merge.execute(params![series_id, step_name(step), bucket, r.count, r.sum, r.min, r.max, r.last_time, r.last_value])?;
+        merge.execute(params![
+            series_id,
+            step_name(step),
+            bucket,
+            r.count,
+            r.sum,
+            r.min,
+            r.max,
+            r.last_time,
+            r.last_value
+        ])?;
     }
 
     let mut replace = tx.prepare_cached(
@@ -869,12 +964,28 @@ fn apply_rollups(tx: &Transaction<'_>, plan: &haidang_core::plan::WritePlan) -> 
     let mut delete = tx.prepare_cached("DELETE FROM rollups WHERE series_id = ?1 AND step = ?2 AND bucket = ?3")?;
     for (step, series_id, start, end) in dirty_buckets(&plan.dirty_hours) {
         let parts: Vec<Rollup> = match source_step(step) {
-            Step::Raw => raw_values(tx, series_id, start, end)?.into_iter().map(|(t, v)| Rollup::of(t, v)).collect(),
-            lower => stored_rollups(tx, series_id, lower, start, end)?.into_iter().map(|(_, r)| r).collect(),
+            Step::Raw => raw_values(tx, series_id, start, end)?
+                .into_iter()
+                .map(|(t, v)| Rollup::of(t, v))
+                .collect(),
+            lower => stored_rollups(tx, series_id, lower, start, end)?
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect(),
         };
         match fold(parts) {
             Some(r) => {
-                replace.execute(params![series_id, step_name(step), start, r.count, r.sum, r.min, r.max, r.last_time, r.last_value])?;
+                replace.execute(params![
+                    series_id,
+                    step_name(step),
+                    start,
+                    r.count,
+                    r.sum,
+                    r.min,
+                    r.max,
+                    r.last_time,
+                    r.last_value
+                ])?;
             }
             None => {
                 delete.execute(params![series_id, step_name(step), start])?;
@@ -886,13 +997,20 @@ fn apply_rollups(tx: &Transaction<'_>, plan: &haidang_core::plan::WritePlan) -> 
 }
 
 fn raw_values(c: &Connection, series_id: i64, from: i64, to: i64) -> Result<Vec<(i64, f64)>, StoreError> {
-    let mut statement =
-        c.prepare_cached("SELECT ts, value FROM observations WHERE series_id = ?1 AND ts >= ?2 AND ts < ?3 ORDER BY ts")?;
+    let mut statement = c.prepare_cached(
+        "SELECT ts, value FROM observations WHERE series_id = ?1 AND ts >= ?2 AND ts < ?3 ORDER BY ts",
+    )?;
     let rows = statement.query_map(params![series_id, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-fn stored_rollups(c: &Connection, series_id: i64, step: Step, from: i64, to: i64) -> Result<Vec<(i64, Rollup)>, StoreError> {
+fn stored_rollups(
+    c: &Connection,
+    series_id: i64,
+    step: Step,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, Rollup)>, StoreError> {
     let mut statement = c.prepare_cached(
         "SELECT bucket, count, sum, min, max, last_ts, last_value FROM rollups
          WHERE series_id = ?1 AND step = ?2 AND bucket >= ?3 AND bucket < ?4 ORDER BY bucket",
@@ -900,7 +1018,14 @@ fn stored_rollups(c: &Connection, series_id: i64, step: Step, from: i64, to: i64
     let rows = statement.query_map(params![series_id, step_name(step), from, to], |r| {
         Ok((
             r.get(0)?,
-            Rollup { count: r.get(1)?, sum: r.get(2)?, min: r.get(3)?, max: r.get(4)?, last_time: r.get(5)?, last_value: r.get(6)? },
+            Rollup {
+                count: r.get(1)?,
+                sum: r.get(2)?,
+                min: r.get(3)?,
+                max: r.get(4)?,
+                last_time: r.get(5)?,
+                last_value: r.get(6)?,
+            },
         ))
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)

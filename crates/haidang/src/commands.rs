@@ -29,16 +29,18 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
 }
 
 /// Serves until Ctrl-C or SIGTERM, beside any background `tasks`, which stop with it.
-pub async fn serve(
-    config: Config,
-    attributions: Vec<String>,
-    store: Option<Store>,
-) -> anyhow::Result<()> {
+pub async fn serve(config: Config, attributions: Vec<String>, store: Option<Store>) -> anyhow::Result<()> {
     let store = match store {
         Some(store) => store,
         None => open_migrated(&config).await?,
     };
-    let state = AppState::new(store, About { deployment: config.deployment.clone(), attributions });
+    let state = AppState::new(
+        store,
+        About {
+            deployment: config.deployment.clone(),
+            attributions,
+        },
+    );
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("could not listen on {}", config.listen))?;
@@ -80,7 +82,12 @@ pub async fn shutdown_signal() {
     }
 }
 
-pub async fn import(config: &Config, mapping: Option<&Path>, source: Option<String>, files: &[PathBuf]) -> anyhow::Result<()> {
+pub async fn import(
+    config: &Config,
+    mapping: Option<&Path>,
+    source: Option<String>,
+    files: &[PathBuf],
+) -> anyhow::Result<()> {
     let store = open_migrated(config).await?;
     let mapping = match mapping {
         Some(path) => {
@@ -97,7 +104,12 @@ pub async fn import(config: &Config, mapping: Option<&Path>, source: Option<Stri
 }
 
 /// Imports one file through `mapping`, or as canonical CSV without one.
-pub async fn import_file(store: &Store, mapping: Option<&Mapping>, source: Option<String>, file: &Path) -> anyhow::Result<BatchSummary> {
+pub async fn import_file(
+    store: &Store,
+    mapping: Option<&Mapping>,
+    source: Option<String>,
+    file: &Path,
+) -> anyhow::Result<BatchSummary> {
     let clock = SystemClock;
     let now = move || clock.now_ms();
     let open = || std::fs::File::open(file).with_context(|| format!("could not open {}", file.display()));
@@ -117,7 +129,9 @@ pub async fn import_file(store: &Store, mapping: Option<&Mapping>, source: Optio
         Some(mapping) => {
             let headers = read_headers(open()?, mapping)?;
             let factory = TemplateFactory::for_mapping(mapping, headers);
-            let rows = mapping.rows(reader).with_context(|| format!("could not read {}", file.display()))?;
+            let rows = mapping
+                .rows(reader)
+                .with_context(|| format!("could not read {}", file.display()))?;
             let mut ingestor = Ingestor::begin(store, options, now()).await?;
             if let Some(factory) = &factory {
                 ingestor = ingestor.with_series_factory(factory);
@@ -126,7 +140,8 @@ pub async fn import_file(store: &Store, mapping: Option<&Mapping>, source: Optio
             ingestor.finish(now()).await?
         }
         None => {
-            let rows = csv_rows(reader, TextEncoding::Auto).with_context(|| format!("could not read {}", file.display()))?;
+            let rows =
+                csv_rows(reader, TextEncoding::Auto).with_context(|| format!("could not read {}", file.display()))?;
             let mut ingestor = Ingestor::begin(store, options, now()).await?;
             ingestor.push_all(rows, &now).await?;
             ingestor.finish(now()).await?

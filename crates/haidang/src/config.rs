@@ -33,20 +33,30 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/haidang.db";
 impl Config {
     /// Resolves the settings. `flag_*` values come from the command line, which also
     /// reads `HAIDANG_LISTEN` and `HAIDANG_DATABASE_URL`.
-    pub fn load(file: Option<&Path>, flag_listen: Option<String>, flag_database_url: Option<String>) -> anyhow::Result<Self> {
+    pub fn load(
+        file: Option<&Path>,
+        flag_listen: Option<String>,
+        flag_database_url: Option<String>,
+    ) -> anyhow::Result<Self> {
         let from_file = match file {
             Some(path) => {
-                let text = std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
-                toml::from_str::<FileConfig>(&text).with_context(|| format!("invalid configuration in {}", path.display()))?
+                let text =
+                    std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
+                toml::from_str::<FileConfig>(&text)
+                    .with_context(|| format!("invalid configuration in {}", path.display()))?
             }
             None => FileConfig::default(),
         };
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let listen_text = flag_listen.or(from_file.listen).unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-        let listen = listen_text
-            .parse()
-            .with_context(|| format!("invalid listen address {listen_text:?}: use ADDR:PORT, such as 127.0.0.1:8080"))?;
-        let log_format = env("HAIDANG_LOG_FORMAT").or(from_file.log_format).unwrap_or_else(|| "text".to_owned());
+        let listen_text = flag_listen
+            .or(from_file.listen)
+            .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+        let listen = listen_text.parse().with_context(|| {
+            format!("invalid listen address {listen_text:?}: use ADDR:PORT, such as 127.0.0.1:8080")
+        })?;
+        let log_format = env("HAIDANG_LOG_FORMAT")
+            .or(from_file.log_format)
+            .unwrap_or_else(|| "text".to_owned());
         let log_json = match log_format.as_str() {
             "json" => true,
             "text" => false,

@@ -58,7 +58,8 @@ const SIMULATOR_TICK: std::time::Duration = std::time::Duration::from_secs(60);
 pub async fn run(mut config: Config, data_dir: &Path, load_only: bool) -> anyhow::Result<()> {
     let demo_dir = data_dir.join("demo");
     let demo_path = demo_dir.join("demo.toml");
-    let text = std::fs::read_to_string(&demo_path).with_context(|| format!("could not read {}", demo_path.display()))?;
+    let text =
+        std::fs::read_to_string(&demo_path).with_context(|| format!("could not read {}", demo_path.display()))?;
     let demo: DemoFile = toml::from_str(&text).with_context(|| format!("invalid demo file {}", demo_path.display()))?;
 
     let store = open_migrated(&config).await?;
@@ -68,8 +69,15 @@ pub async fn run(mut config: Config, data_dir: &Path, load_only: bool) -> anyhow
     let clock = || SystemClock.now_ms();
     if load_only {
         let streams = demo.streams.clone();
-        simulator::run(store.clone(), streams, haidang_core::time::LOCAL_ZONE, clock, SIMULATOR_TICK, std::future::ready(()))
-            .await?;
+        simulator::run(
+            store.clone(),
+            streams,
+            haidang_core::time::LOCAL_ZONE,
+            clock,
+            SIMULATOR_TICK,
+            std::future::ready(()),
+        )
+        .await?;
         tracing::info!("demo data loaded");
         return Ok(());
     }
@@ -122,14 +130,20 @@ pub async fn load_reference(store: &Store, dir: &Path, boundaries: &[PathBuf]) -
     }
     let boundary_count = polygons.len();
     store.replace_boundaries(polygons).await?;
-    tracing::info!(units = unit_count, successions = succession_count, boundaries = boundary_count, "reference data loaded");
+    tracing::info!(
+        units = unit_count,
+        successions = succession_count,
+        boundaries = boundary_count,
+        "reference data loaded"
+    );
     Ok(())
 }
 
 async fn load_demo_data(store: &Store, demo: &DemoFile, demo_dir: &Path) -> anyhow::Result<()> {
     let now = || SystemClock.now_ms();
     let catalog_path = demo_dir.join(&demo.catalog);
-    let text = std::fs::read_to_string(&catalog_path).with_context(|| format!("could not read {}", catalog_path.display()))?;
+    let text =
+        std::fs::read_to_string(&catalog_path).with_context(|| format!("could not read {}", catalog_path.display()))?;
     CatalogFile::from_toml(&text)
         .with_context(|| format!("invalid catalog {}", catalog_path.display()))?
         .apply(store, now())
@@ -137,8 +151,10 @@ async fn load_demo_data(store: &Store, demo: &DemoFile, demo_dir: &Path) -> anyh
 
     for entry in &demo.imports {
         let mapping_path = demo_dir.join(&entry.mapping);
-        let text = std::fs::read_to_string(&mapping_path).with_context(|| format!("could not read {}", mapping_path.display()))?;
-        let mapping = Mapping::from_toml(&text).with_context(|| format!("invalid mapping {}", mapping_path.display()))?;
+        let text = std::fs::read_to_string(&mapping_path)
+            .with_context(|| format!("could not read {}", mapping_path.display()))?;
+        let mapping =
+            Mapping::from_toml(&text).with_context(|| format!("invalid mapping {}", mapping_path.display()))?;
         import_file(store, Some(&mapping), None, &demo_dir.join(&entry.file)).await?;
     }
 

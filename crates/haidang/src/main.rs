@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "haidang", version, about = "Hải Đăng — Trung tâm Giám sát, điều hành đô thị thông minh (IOC)")]
+#[command(
+    name = "haidang",
+    version,
+    about = "Hải Đăng — Trung tâm Giám sát, điều hành đô thị thông minh (IOC)"
+)]
 struct Cli {
     /// TOML configuration file.
     #[arg(long, global = true, env = "HAIDANG_CONFIG")]
@@ -128,7 +132,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(config.log_json);
             commands::serve(config, Vec::new(), None).await
         }
-        Command::Demo { listen, database, data_dir, load_only } => {
+        Command::Demo {
+            listen,
+            database,
+            data_dir,
+            load_only,
+        } => {
             let config = config::Config::load(file, listen, database.database_url)?;
             telemetry::init(config.log_json);
             demo::run(config, &data_dir, load_only).await
@@ -138,7 +147,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(config.log_json);
             commands::migrate(&config).await
         }
-        Command::Import { database, mapping, source, files } => {
+        Command::Import {
+            database,
+            mapping,
+            source,
+            files,
+        } => {
             let config = config::Config::load(file, None, database.database_url)?;
             telemetry::init(config.log_json);
             commands::import(&config, mapping.as_deref(), source, &files).await

@@ -105,7 +105,10 @@ pub async fn entities(State(state): State<AppState>) -> Result<Json<EntityList>,
     let mut series_by_entity: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for summary in state.store.series_summaries().await? {
         if let Some(entity) = summary.record.definition.entity_key {
-            series_by_entity.entry(entity).or_default().push(summary.record.definition.key);
+            series_by_entity
+                .entry(entity)
+                .or_default()
+                .push(summary.record.definition.key);
         }
     }
     let entities = state

@@ -1,9 +1,9 @@
 //! Liveness, readiness and Prometheus metrics.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::Json;
 use serde::Serialize;
 
 use crate::error::ApiError;
@@ -37,5 +37,8 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<HealthStatus>,
 /// Renders the metrics in the Prometheus text format.
 #[utoipa::path(get, path = "/metrics", tag = "health", responses((status = 200, content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
 }

@@ -96,7 +96,10 @@ pub async fn push(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<BatchReport>, ApiError> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let (media, charset) = parse_content_type(content_type);
     let options = |format: &str| BatchOptions {
         source_key: query.get("source").cloned(),
@@ -118,8 +121,13 @@ pub async fn push(
     let summary = match media.as_str() {
         "application/json" => {
             let rows = json_rows(&body).map_err(|e| ApiError::invalid_input(e.to_string()))?;
-            let mut ingestor = Ingestor::begin(&state.store, options("json"), state.now()).await.map_err(ingest_error)?;
-            ingestor.push_all(rows.into_iter().map(Ok), &now).await.map_err(ingest_error)?;
+            let mut ingestor = Ingestor::begin(&state.store, options("json"), state.now())
+                .await
+                .map_err(ingest_error)?;
+            ingestor
+                .push_all(rows.into_iter().map(Ok), &now)
+                .await
+                .map_err(ingest_error)?;
             ingestor.finish(state.now()).await.map_err(ingest_error)?
         }
         "text/csv" => {
@@ -129,7 +137,9 @@ pub async fn push(
                     .ok_or_else(|| ApiError::invalid_parameter("charset", name, "utf-8, utf-16 or windows-1258"))?,
             };
             let rows = csv_rows(&body[..], encoding).map_err(|e| ApiError::invalid_input(e.to_string()))?;
-            let mut ingestor = Ingestor::begin(&state.store, options("csv"), state.now()).await.map_err(ingest_error)?;
+            let mut ingestor = Ingestor::begin(&state.store, options("csv"), state.now())
+                .await
+                .map_err(ingest_error)?;
             ingestor.push_all(rows, &now).await.map_err(ingest_error)?;
             ingestor.finish(state.now()).await.map_err(ingest_error)?
         }
@@ -188,9 +198,17 @@ pub async fn rejected(
         return Err(ApiError::not_found("BATCH_NOT_FOUND", "what-batch", &batch_id));
     }
     let lang = Lang::from_headers(&headers);
-    let rows: Vec<RejectedView> =
-        state.store.rejected_rows(&batch_id).await?.into_iter().map(|r| view_of_rejected(lang, r)).collect();
-    let accepts_csv = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/csv"));
+    let rows: Vec<RejectedView> = state
+        .store
+        .rejected_rows(&batch_id)
+        .await?
+        .into_iter()
+        .map(|r| view_of_rejected(lang, r))
+        .collect();
+    let accepts_csv = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/csv"));
     let wants_csv = match query.get("format").map(String::as_str) {
         Some("csv") => true,
         Some("json") | None => accepts_csv,
@@ -199,7 +217,11 @@ pub async fn rejected(
     if wants_csv {
         return Ok(rejected_csv(&batch_id, &rows)?.into_response());
     }
-    Ok(Json(RejectedList { batch_id, rejected: rows }).into_response())
+    Ok(Json(RejectedList {
+        batch_id,
+        rejected: rows,
+    })
+    .into_response())
 }
 
 /// Reads a series over `[from, to)`; buckets of `day` and `month` start at local midnight.
@@ -228,7 +250,11 @@ pub async fn query(
     let to = to.unwrap_or_else(|| summary.last_time.map_or_else(|| state.now(), |t| t + 1));
     let from = from.unwrap_or(to - WEEK_MS);
     if from >= to {
-        return Err(ApiError::invalid_parameter("from", &format_instant(from, state.zone), "a start before `to`"));
+        return Err(ApiError::invalid_parameter(
+            "from",
+            &format_instant(from, state.zone),
+            "a start before `to`",
+        ));
     }
     let points = state.store.points(summary.record.id, from, to, step, aggregate).await?;
     Ok(Json(PointList {
@@ -238,7 +264,13 @@ pub async fn query(
         agg: format!("{aggregate:?}").to_lowercase(),
         from: format_instant(from, state.zone),
         to: format_instant(to, state.zone),
-        points: points.into_iter().map(|p| PointView { time: format_instant(p.time, state.zone), value: p.value }).collect(),
+        points: points
+            .into_iter()
+            .map(|p| PointView {
+                time: format_instant(p.time, state.zone),
+                value: p.value,
+            })
+            .collect(),
     }))
 }
 
@@ -279,12 +311,19 @@ pub fn reason_message(lang: Lang, code: &str, params: &serde_json::Value) -> Str
 }
 
 fn view_of_rejected(lang: Lang, row: RejectedRow) -> RejectedView {
-    RejectedView { row: row.row, message: reason_message(lang, &row.reason_code, &row.params), code: row.reason_code, raw: row.raw }
+    RejectedView {
+        row: row.row,
+        message: reason_message(lang, &row.reason_code, &row.params),
+        code: row.reason_code,
+        raw: row.raw,
+    }
 }
 
 fn rejected_csv(batch_id: &str, rows: &[RejectedView]) -> Result<impl IntoResponse + use<>, ApiError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(["row", "code", "message", "raw"]).map_err(ApiError::internal)?;
+    writer
+        .write_record(["row", "code", "message", "raw"])
+        .map_err(ApiError::internal)?;
     for row in rows {
         writer
             .write_record([row.row.to_string().as_str(), &row.code, &row.message, &row.raw])
@@ -292,5 +331,11 @@ fn rejected_csv(batch_id: &str, rows: &[RejectedView]) -> Result<impl IntoRespon
     }
     let bytes = writer.into_inner().map_err(|e| ApiError::internal(e.to_string()))?;
     let disposition = format!("attachment; filename=\"rejected-{batch_id}.csv\"");
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes))
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    ))
 }

@@ -31,7 +31,9 @@ pub fn as_of(value: Option<&String>, now: i64, zone: Tz) -> Result<NaiveDate, Ap
 pub fn step(value: Option<&String>) -> Result<Step, ApiError> {
     match value.filter(|v| !v.is_empty()) {
         None => Ok(Step::Raw),
-        Some(text) => Step::parse(text).ok_or_else(|| ApiError::invalid_parameter("step", text, "raw, hour, day or month")),
+        Some(text) => {
+            Step::parse(text).ok_or_else(|| ApiError::invalid_parameter("step", text, "raw, hour, day or month"))
+        }
     }
 }
 

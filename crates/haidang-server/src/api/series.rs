@@ -98,7 +98,9 @@ pub async fn get_one(State(state): State<AppState>, Path(key): Path<String>) -> 
 #[utoipa::path(get, path = "/api/v1/series", tag = "series", responses((status = 200, body = SeriesList)))]
 pub async fn list(State(state): State<AppState>) -> Result<Json<SeriesList>, ApiError> {
     let summaries = state.store.series_summaries().await?;
-    Ok(Json(SeriesList { series: summaries.into_iter().map(|s| view_of_summary(&state, s)).collect() }))
+    Ok(Json(SeriesList {
+        series: summaries.into_iter().map(|s| view_of_summary(&state, s)).collect(),
+    }))
 }
 
 async fn validate(state: &AppState, key: SeriesKey, body: SeriesBody) -> Result<SeriesDefinition, ApiError> {
@@ -111,13 +113,21 @@ async fn validate(state: &AppState, key: SeriesKey, body: SeriesBody) -> Result<
             return Err(ApiError::invalid_parameter(field, &v.to_string(), "a finite number"));
         }
     }
-    if let (Some(min), Some(max)) = (body.min, body.max) {
-        if min > max {
-            return Err(ApiError::invalid_parameter("min", &min.to_string(), "a minimum not above the maximum"));
-        }
+    if let (Some(min), Some(max)) = (body.min, body.max)
+        && min > max
+    {
+        return Err(ApiError::invalid_parameter(
+            "min",
+            &min.to_string(),
+            "a minimum not above the maximum",
+        ));
     }
     if let Some(interval) = body.expected_interval_secs.filter(|i| *i <= 0) {
-        return Err(ApiError::invalid_parameter("expected_interval_secs", &interval.to_string(), "a positive number of seconds"));
+        return Err(ApiError::invalid_parameter(
+            "expected_interval_secs",
+            &interval.to_string(),
+            "a positive number of seconds",
+        ));
     }
     if let Some(source) = &body.source {
         let sources = state.store.source_statuses().await?;

@@ -78,8 +78,15 @@ pub async fn list(
 ) -> Result<Json<UnitList>, ApiError> {
     let as_of = params::as_of(query.get("as_of"), state.now(), state.zone)?;
     let catalog = state.store.unit_catalog().await?;
-    let units = catalog.in_force(as_of, query.get("parent").map(String::as_str)).into_iter().map(view).collect();
-    Ok(Json(UnitList { as_of: as_of.to_string(), units }))
+    let units = catalog
+        .in_force(as_of, query.get("parent").map(String::as_str))
+        .into_iter()
+        .map(view)
+        .collect();
+    Ok(Json(UnitList {
+        as_of: as_of.to_string(),
+        units,
+    }))
 }
 
 /// Returns the unit that `code` named on `as_of`.
@@ -93,7 +100,9 @@ pub async fn get_one(
 ) -> Result<Json<UnitView>, ApiError> {
     let as_of = params::as_of(query.get("as_of"), state.now(), state.zone)?;
     let catalog = state.store.unit_catalog().await?;
-    let unit = catalog.find(&code, as_of).ok_or_else(|| ApiError::unit_not_found(&code, &as_of.to_string()))?;
+    let unit = catalog
+        .find(&code, as_of)
+        .ok_or_else(|| ApiError::unit_not_found(&code, &as_of.to_string()))?;
     Ok(Json(view(unit)))
 }
 
@@ -134,18 +143,22 @@ pub async fn indicator_by_unit(
         };
         let mut carried_any = false;
         for (bucket, rollup) in state.store.rollups(record.id, Step::Day, from, to).await? {
-            let Some(day) = local_date(bucket, state.zone) else { continue };
+            let Some(day) = local_date(bucket, state.zone) else {
+                continue;
+            };
             for target in catalog.carry(&code, day, as_of) {
                 carried_any = true;
                 let (total, contributions) = totals.entry(target.code.clone()).or_default();
                 total.add(&rollup, target.share, target.exact);
-                contributions.entry(record.definition.key.clone()).or_insert_with(|| Contribution {
-                    series: record.definition.key.clone(),
-                    unit_code: code.clone(),
-                    unit_name: catalog.find(&code, day).map(|u| u.name.clone()),
-                    share: target.share,
-                    exact: target.exact,
-                });
+                contributions
+                    .entry(record.definition.key.clone())
+                    .or_insert_with(|| Contribution {
+                        series: record.definition.key.clone(),
+                        unit_code: code.clone(),
+                        unit_name: catalog.find(&code, day).map(|u| u.name.clone()),
+                        share: target.share,
+                        exact: target.exact,
+                    });
             }
         }
         if !carried_any {

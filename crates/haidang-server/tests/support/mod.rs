@@ -40,12 +40,32 @@ impl TestApp {
             revoked_at: None,
             last_used_at: None,
         };
-        store.create_api_key(record, hash_key(&key)).await.expect("create the test key");
-        let state = AppState::new(store.clone(), About { deployment: "test".into(), attributions: Vec::new() });
-        Self { store, key, state, _database: database }
+        store
+            .create_api_key(record, hash_key(&key))
+            .await
+            .expect("create the test key");
+        let state = AppState::new(
+            store.clone(),
+            About {
+                deployment: "test".into(),
+                attributions: Vec::new(),
+            },
+        );
+        Self {
+            store,
+            key,
+            state,
+            _database: database,
+        }
     }
 
-    pub async fn request(&self, method: &str, uri: &str, key: Option<&str>, body: Option<(&str, Vec<u8>)>) -> (StatusCode, Value) {
+    pub async fn request(
+        &self,
+        method: &str,
+        uri: &str,
+        key: Option<&str>,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> (StatusCode, Value) {
         let (status, bytes) = self.raw(method, uri, key, body, None).await;
         let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         (status, value)
@@ -93,11 +113,23 @@ impl TestApp {
 
     pub async fn put_series(&self, key: &str, body: &Value) -> (StatusCode, Value) {
         let uri = format!("/api/v1/series/{}", key.replace(' ', "%20"));
-        self.request("PUT", &uri, Some(&self.key), Some(("application/json", body.to_string().into_bytes()))).await
+        self.request(
+            "PUT",
+            &uri,
+            Some(&self.key),
+            Some(("application/json", body.to_string().into_bytes())),
+        )
+        .await
     }
 
     pub async fn push_csv(&self, csv: &str) -> (StatusCode, Value) {
-        self.request("POST", "/api/v1/observations", Some(&self.key), Some(("text/csv", csv.as_bytes().to_vec()))).await
+        self.request(
+            "POST",
+            "/api/v1/observations",
+            Some(&self.key),
+            Some(("text/csv", csv.as_bytes().to_vec())),
+        )
+        .await
     }
 
     /// Defines `pt.pm25` with the range 0–1000.
@@ -114,18 +146,31 @@ impl TestApp {
     /// Loads the reference units and successions shipped with the project.
     pub async fn load_reference(&self) {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/reference");
-        let units = haidang_ingest::reference::read_units(std::fs::File::open(dir.join("units.csv")).expect("units.csv"))
-            .expect("units");
-        let successions =
-            haidang_ingest::reference::read_successions(std::fs::File::open(dir.join("successions.csv")).expect("successions.csv"))
-                .expect("successions");
+        let units =
+            haidang_ingest::reference::read_units(std::fs::File::open(dir.join("units.csv")).expect("units.csv"))
+                .expect("units");
+        let successions = haidang_ingest::reference::read_successions(
+            std::fs::File::open(dir.join("successions.csv")).expect("successions.csv"),
+        )
+        .expect("successions");
         self.store.replace_units(units, successions).await.expect("store units");
     }
 
     /// Returns the values of `pt.pm25` that later values replaced.
     pub async fn superseded_values(&self) -> Vec<f64> {
-        let series = self.store.series("pt.pm25").await.expect("series").expect("pt.pm25 exists");
-        self.store.superseded(series.id).await.expect("superseded").into_iter().map(|s| s.value).collect()
+        let series = self
+            .store
+            .series("pt.pm25")
+            .await
+            .expect("series")
+            .expect("pt.pm25 exists");
+        self.store
+            .superseded(series.id)
+            .await
+            .expect("superseded")
+            .into_iter()
+            .map(|s| s.value)
+            .collect()
     }
 }
 
@@ -142,7 +187,11 @@ impl TestDatabase {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary folder");
                 let url = format!("sqlite://{}", dir.path().join("haidang.db").display());
-                Self { url, drop_name: None, _dir: Some(dir) }
+                Self {
+                    url,
+                    drop_name: None,
+                    _dir: Some(dir),
+                }
             }
             Backend::Postgres => {
                 let admin = std::env::var("HAIDANG_TEST_POSTGRES_URL")
@@ -150,8 +199,15 @@ impl TestDatabase {
                 let name = format!("haidang_test_{}", uuid::Uuid::now_v7().simple());
                 let mut connection = sqlx_connect(&admin).await;
                 sqlx_execute(&mut connection, &format!("CREATE DATABASE {name}")).await;
-                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base).to_owned();
-                Self { url: format!("{base}/{name}"), drop_name: Some((admin, name)), _dir: None }
+                let base = admin
+                    .rsplit_once('/')
+                    .map_or(admin.as_str(), |(base, _)| base)
+                    .to_owned();
+                Self {
+                    url: format!("{base}/{name}"),
+                    drop_name: Some((admin, name)),
+                    _dir: None,
+                }
             }
         }
     }
@@ -159,10 +215,15 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let Some((admin, name)) = self.drop_name.take() else { return };
+        let Some((admin, name)) = self.drop_name.take() else {
+            return;
+        };
         // Drop runs inside the test's runtime, so the cleanup gets a thread and runtime of its own.
         let cleanup = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
             runtime.block_on(async {
                 let mut connection = sqlx_connect(&admin).await;
                 sqlx_execute(&mut connection, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
@@ -174,11 +235,14 @@ impl Drop for TestDatabase {
 
 async fn sqlx_connect(url: &str) -> sqlx::PgConnection {
     use sqlx::Connection;
-    sqlx::PgConnection::connect(url)
-        .await
-        .unwrap_or_else(|error| panic!("PostgreSQL at {url} is required for these tests and could not be reached: {error}"))
+    sqlx::PgConnection::connect(url).await.unwrap_or_else(|error| {
+        panic!("PostgreSQL at {url} is required for these tests and could not be reached: {error}")
+    })
 }
 
 async fn sqlx_execute(connection: &mut sqlx::PgConnection, sql: &str) {
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(connection).await.expect(sql);
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(connection)
+        .await
+        .expect(sql);
 }
