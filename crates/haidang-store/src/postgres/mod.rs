@@ -19,7 +19,7 @@ use crate::{
     SupersededObservation, date_to_text, text_to_date,
 };
 
-const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/postgres/0001_foundation.sql"))];
+const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../../migrations/postgres/0001_foundation.sql"))];
 
 #[derive(Clone)]
 pub struct PgStore {
@@ -227,8 +227,12 @@ impl PgStore {
                 src.description, src.attribution, a.name, a.responsible_person,
                 (SELECT count(*) FROM series s WHERE s.source_key = src.key),
                 (SELECT max(s.last_received_at) FROM series s WHERE s.source_key = src.key),
-                (SELECT max((SELECT max(ts) FROM observations o WHERE o.series_id = s.id)) FROM series s
-                    WHERE s.source_key = src.key)
+                (SELECT max(t) FROM (
+                    SELECT (SELECT max(ts) FROM observations o WHERE o.series_id = s.id) AS t FROM series s
+                        WHERE s.source_key = src.key
+                    UNION ALL
+                    SELECT f.ts FROM storm_fixes f JOIN storms st ON st.id = f.storm_id WHERE st.source_key = src.key
+                ) AS times)
              FROM sources src JOIN agencies a ON a.key = src.agency_key ORDER BY src.key",
         )
         .fetch_all(&self.pool)

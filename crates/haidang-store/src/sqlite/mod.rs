@@ -19,7 +19,7 @@ use crate::{
     SupersededObservation, date_to_text, text_to_date,
 };
 
-const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
+const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../../migrations/sqlite/0001_foundation.sql"))];
 
 /// Number of reader connections kept open.
 const MAX_IDLE_READERS: usize = 4;
@@ -764,8 +764,12 @@ const SOURCE_STATUS_SQL: &str = "SELECT src.key, src.name, src.agency_key, src.k
         src.expected_interval_secs, src.description, src.attribution, a.name, a.responsible_person,
         (SELECT count(*) FROM series s WHERE s.source_key = src.key),
         (SELECT max(s.last_received_at) FROM series s WHERE s.source_key = src.key),
-        (SELECT max((SELECT max(ts) FROM observations o WHERE o.series_id = s.id)) FROM series s
-            WHERE s.source_key = src.key)
+        (SELECT max(t) FROM (
+            SELECT (SELECT max(ts) FROM observations o WHERE o.series_id = s.id) AS t FROM series s
+                WHERE s.source_key = src.key
+            UNION ALL
+            SELECT f.ts FROM storm_fixes f JOIN storms st ON st.id = f.storm_id WHERE st.source_key = src.key
+        ) AS times)
      FROM sources src JOIN agencies a ON a.key = src.agency_key ORDER BY src.key";
 
 fn series_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SeriesRecord> {
