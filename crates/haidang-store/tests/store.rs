@@ -1,5 +1,8 @@
 //! Integration tests of the store, each run against SQLite and PostgreSQL.
 
+// A failed step panics, because that is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[macro_use]
 mod common;
 
@@ -49,7 +52,10 @@ fn series(key: &str, min: Option<f64>, max: Option<f64>) -> SeriesDefinition {
 }
 
 async fn define(store: &Store, key: &str) -> i64 {
-    let (record, created) = store.upsert_series(series(key, Some(0.0), Some(500.0)), NOW).await.expect("upsert series");
+    let (record, created) = store
+        .upsert_series(series(key, Some(0.0), Some(500.0)), NOW)
+        .await
+        .expect("upsert series");
     assert!(created, "series {key} already existed");
     record.id
 }
@@ -66,25 +72,42 @@ fn batch(id: &str) -> NewBatch {
 }
 
 fn obs(series_id: i64, time: &str, value: f64, row: i64) -> IncomingObservation {
-    IncomingObservation { series_id, time: ms(time), value, row }
+    IncomingObservation {
+        series_id,
+        time: ms(time),
+        value,
+        row,
+    }
 }
 
 /// Writes `rows` as one complete batch of one chunk and returns its counts.
 async fn write_batch(store: &Store, batch_id: &str, rows: Vec<IncomingObservation>) -> BatchCounts {
     store.begin_batch(batch(batch_id)).await.expect("begin batch");
-    let counts = store.write_chunk(batch_id, rows, Vec::new(), NOW).await.expect("write chunk");
+    let counts = store
+        .write_chunk(batch_id, rows, Vec::new(), NOW)
+        .await
+        .expect("write chunk");
     store.finish_batch(batch_id, NOW + 1).await.expect("finish batch");
     counts
 }
 
 async fn raw(store: &Store, series_id: i64, from: &str, to: &str) -> Vec<(i64, f64)> {
-    let points = store.points(series_id, ms(from), ms(to), Step::Raw, Aggregate::Last).await.expect("read raw");
+    let points = store
+        .points(series_id, ms(from), ms(to), Step::Raw, Aggregate::Last)
+        .await
+        .expect("read raw");
     points.iter().map(|p| (p.time, p.value)).collect()
 }
 
 async fn bucket_values(store: &Store, series_id: i64, step: Step, aggregate: Aggregate) -> Vec<(i64, f64)> {
     let points: Vec<Point> = store
-        .points(series_id, ms("2025-01-01T00:00:00+07:00"), ms("2026-01-01T00:00:00+07:00"), step, aggregate)
+        .points(
+            series_id,
+            ms("2025-01-01T00:00:00+07:00"),
+            ms("2026-01-01T00:00:00+07:00"),
+            step,
+            aggregate,
+        )
         .await
         .expect("read rollups");
     points.iter().map(|p| (p.time, p.value)).collect()
@@ -100,7 +123,10 @@ async fn migrations_apply_once(url: &str) {
 
 async fn series_upsert_reports_creation(url: &str) {
     let store = open_store(url).await;
-    let (first, created) = store.upsert_series(series("pt.pm25", Some(0.0), None), NOW).await.expect("create");
+    let (first, created) = store
+        .upsert_series(series("pt.pm25", Some(0.0), None), NOW)
+        .await
+        .expect("create");
     assert!(created);
     assert_eq!(first.created_at, NOW);
 
@@ -113,15 +139,30 @@ async fn series_upsert_reports_creation(url: &str) {
     assert_eq!(second.created_at, NOW);
     assert_eq!(second.updated_at, NOW + 5);
 
-    assert_eq!(store.series("pt.pm25").await.expect("read").map(|r| r.id), Some(first.id));
+    assert_eq!(
+        store.series("pt.pm25").await.expect("read").map(|r| r.id),
+        Some(first.id)
+    );
     assert_eq!(store.series("pt.none").await.expect("read missing"), None);
-    let found = store.series_by_keys(vec!["pt.pm25".into(), "pt.none".into()]).await.expect("read by keys");
+    let found = store
+        .series_by_keys(vec!["pt.pm25".into(), "pt.none".into()])
+        .await
+        .expect("read by keys");
     assert_eq!(found.len(), 1);
     assert_eq!(found.get("pt.pm25").map(|r| r.id), Some(first.id));
 
-    let (other, _) = store.upsert_series(series("mn.pm25", None, None), NOW).await.expect("create another");
+    let (other, _) = store
+        .upsert_series(series("mn.pm25", None, None), NOW)
+        .await
+        .expect("create another");
     define(&store, "pt.temp").await;
-    let measuring: Vec<i64> = store.series_of_indicator("pm25").await.expect("by indicator").iter().map(|r| r.id).collect();
+    let measuring: Vec<i64> = store
+        .series_of_indicator("pm25")
+        .await
+        .expect("by indicator")
+        .iter()
+        .map(|r| r.id)
+        .collect();
     assert_eq!(measuring, vec![other.id, first.id], "ordered by key");
 }
 
@@ -141,17 +182,32 @@ async fn chunk_counts_every_row_once(url: &str) {
     let rejected = vec![
         NewRejectedRow {
             row: 4,
-            reason: RejectReason::InvalidNumber { field: "value".into(), value: "12,5".into() },
+            reason: RejectReason::InvalidNumber {
+                field: "value".into(),
+                value: "12,5".into(),
+            },
             raw: "pt.pm25,2025-07-01 08:00,\"12,5\"".into(),
         },
         NewRejectedRow {
             row: 7,
-            reason: RejectReason::OutOfRange { value: 900.0, min: Some(0.0), max: Some(500.0) },
+            reason: RejectReason::OutOfRange {
+                value: 900.0,
+                min: Some(0.0),
+                max: Some(500.0),
+            },
             raw: "pt.pm25,2025-07-01 09:00,900".into(),
         },
     ];
     let counts = store.write_chunk("b1", rows, rejected, NOW).await.expect("write chunk");
-    assert_eq!(counts, BatchCounts { accepted: 3, duplicates: 1, conflicts: 1, rejected: 2 });
+    assert_eq!(
+        counts,
+        BatchCounts {
+            accepted: 3,
+            duplicates: 1,
+            conflicts: 1,
+            rejected: 2
+        }
+    );
     store.finish_batch("b1", NOW + 10).await.expect("finish");
 
     let record = store.batch("b1").await.expect("read batch").expect("batch exists");
@@ -163,12 +219,21 @@ async fn chunk_counts_every_row_once(url: &str) {
     let stored = store.rejected_rows("b1").await.expect("read rejected rows");
     let summary: Vec<(i64, &str)> = stored.iter().map(|r| (r.row, r.reason_code.as_str())).collect();
     assert_eq!(summary, vec![(4, "INVALID_NUMBER"), (7, "OUT_OF_RANGE")]);
-    assert_eq!(stored[0].params, serde_json::json!({ "field": "value", "value": "12,5" }));
+    assert_eq!(
+        stored[0].params,
+        serde_json::json!({ "field": "value", "value": "12,5" })
+    );
     assert_eq!(stored[0].raw, "pt.pm25,2025-07-01 08:00,\"12,5\"");
-    assert_eq!(stored[1].params, serde_json::json!({ "value": 900.0, "min": 0.0, "max": 500.0 }));
+    assert_eq!(
+        stored[1].params,
+        serde_json::json!({ "value": 900.0, "min": 0.0, "max": 500.0 })
+    );
 
     let current = raw(&store, pm25, "2025-07-01T00:00:00Z", "2025-07-02T00:00:00Z").await;
-    assert_eq!(current, vec![(ms("2025-07-01T00:30:00Z"), 11.0), (ms("2025-07-01T01:00:00Z"), 14.0)]);
+    assert_eq!(
+        current,
+        vec![(ms("2025-07-01T00:30:00Z"), 11.0), (ms("2025-07-01T01:00:00Z"), 14.0)]
+    );
     let superseded = superseded_rows(url).await;
     assert_eq!(
         superseded,
@@ -190,10 +255,21 @@ async fn conflict_across_batches_keeps_superseded(url: &str) {
     let first = write_batch(
         &store,
         "b1",
-        vec![obs(pm25, "2025-07-01T01:00:00Z", 10.0, 1), obs(pm25, "2025-07-01T02:00:00Z", 20.0, 2)],
+        vec![
+            obs(pm25, "2025-07-01T01:00:00Z", 10.0, 1),
+            obs(pm25, "2025-07-01T02:00:00Z", 20.0, 2),
+        ],
     )
     .await;
-    assert_eq!(first, BatchCounts { accepted: 2, duplicates: 0, conflicts: 0, rejected: 0 });
+    assert_eq!(
+        first,
+        BatchCounts {
+            accepted: 2,
+            duplicates: 0,
+            conflicts: 0,
+            rejected: 0
+        }
+    );
 
     let second = write_batch(
         &store,
@@ -205,17 +281,42 @@ async fn conflict_across_batches_keeps_superseded(url: &str) {
         ],
     )
     .await;
-    assert_eq!(second, BatchCounts { accepted: 0, duplicates: 1, conflicts: 2, rejected: 0 });
+    assert_eq!(
+        second,
+        BatchCounts {
+            accepted: 0,
+            duplicates: 1,
+            conflicts: 2,
+            rejected: 0
+        }
+    );
 
     let current = raw(&store, pm25, "2025-07-01T00:00:00Z", "2025-07-02T00:00:00Z").await;
-    assert_eq!(current, vec![(ms("2025-07-01T01:00:00Z"), 10.75), (ms("2025-07-01T02:00:00Z"), 20.0)]);
+    assert_eq!(
+        current,
+        vec![(ms("2025-07-01T01:00:00Z"), 10.75), (ms("2025-07-01T02:00:00Z"), 20.0)]
+    );
     let superseded = superseded_rows(url).await;
     let replaced: Vec<(f64, &str, i64, &str, i64)> = superseded
         .iter()
-        .map(|s| (s.value, s.batch_id.as_str(), s.row, s.replaced_by_batch.as_str(), s.replaced_by_row))
+        .map(|s| {
+            (
+                s.value,
+                s.batch_id.as_str(),
+                s.row,
+                s.replaced_by_batch.as_str(),
+                s.replaced_by_row,
+            )
+        })
         .collect();
     assert_eq!(replaced, vec![(10.0, "b1", 1, "b2", 2), (10.5, "b2", 2, "b2", 3)]);
-    assert_rollups_match_raw(&store, pm25, ms("2025-07-01T00:00:00+07:00"), ms("2025-08-01T00:00:00+07:00")).await;
+    assert_rollups_match_raw(
+        &store,
+        pm25,
+        ms("2025-07-01T00:00:00+07:00"),
+        ms("2025-08-01T00:00:00+07:00"),
+    )
+    .await;
 }
 
 async fn conflict_across_chunks_of_one_batch(url: &str) {
@@ -223,25 +324,79 @@ async fn conflict_across_chunks_of_one_batch(url: &str) {
     let pm25 = define(&store, "pt.pm25").await;
     store.begin_batch(batch("b1")).await.expect("begin");
     let first = store
-        .write_chunk("b1", vec![obs(pm25, "2025-07-01T01:00:00Z", 4.0, 1), obs(pm25, "2025-07-01T01:30:00Z", 8.0, 2)], Vec::new(), NOW)
+        .write_chunk(
+            "b1",
+            vec![
+                obs(pm25, "2025-07-01T01:00:00Z", 4.0, 1),
+                obs(pm25, "2025-07-01T01:30:00Z", 8.0, 2),
+            ],
+            Vec::new(),
+            NOW,
+        )
         .await
         .expect("first chunk");
     let second = store
-        .write_chunk("b1", vec![obs(pm25, "2025-07-01T01:00:00Z", 6.0, 3), obs(pm25, "2025-07-01T01:30:00Z", 8.0, 4)], Vec::new(), NOW)
+        .write_chunk(
+            "b1",
+            vec![
+                obs(pm25, "2025-07-01T01:00:00Z", 6.0, 3),
+                obs(pm25, "2025-07-01T01:30:00Z", 8.0, 4),
+            ],
+            Vec::new(),
+            NOW,
+        )
         .await
         .expect("second chunk");
     store.finish_batch("b1", NOW).await.expect("finish");
-    assert_eq!(first, BatchCounts { accepted: 2, duplicates: 0, conflicts: 0, rejected: 0 });
-    assert_eq!(second, BatchCounts { accepted: 0, duplicates: 1, conflicts: 1, rejected: 0 });
-    let total = store.batch("b1").await.expect("read batch").expect("batch exists").counts;
-    assert_eq!(total, BatchCounts { accepted: 2, duplicates: 1, conflicts: 1, rejected: 0 });
+    assert_eq!(
+        first,
+        BatchCounts {
+            accepted: 2,
+            duplicates: 0,
+            conflicts: 0,
+            rejected: 0
+        }
+    );
+    assert_eq!(
+        second,
+        BatchCounts {
+            accepted: 0,
+            duplicates: 1,
+            conflicts: 1,
+            rejected: 0
+        }
+    );
+    let total = store
+        .batch("b1")
+        .await
+        .expect("read batch")
+        .expect("batch exists")
+        .counts;
+    assert_eq!(
+        total,
+        BatchCounts {
+            accepted: 2,
+            duplicates: 1,
+            conflicts: 1,
+            rejected: 0
+        }
+    );
 
     let superseded = superseded_rows(url).await;
     assert_eq!(superseded.len(), 1);
-    assert_eq!((superseded[0].value, superseded[0].row, superseded[0].replaced_by_row), (4.0, 1, 3));
+    assert_eq!(
+        (superseded[0].value, superseded[0].row, superseded[0].replaced_by_row),
+        (4.0, 1, 3)
+    );
     let hour_min = bucket_values(&store, pm25, Step::Hour, Aggregate::Min).await;
     assert_eq!(hour_min, vec![(ms("2025-07-01T01:00:00Z"), 6.0)]);
-    assert_rollups_match_raw(&store, pm25, ms("2025-07-01T00:00:00+07:00"), ms("2025-08-01T00:00:00+07:00")).await;
+    assert_rollups_match_raw(
+        &store,
+        pm25,
+        ms("2025-07-01T00:00:00+07:00"),
+        ms("2025-08-01T00:00:00+07:00"),
+    )
+    .await;
 }
 
 async fn late_rows_keep_rollups_exact(url: &str) {
@@ -260,16 +415,31 @@ async fn late_rows_keep_rollups_exact(url: &str) {
     )
     .await;
     let hour = ms("2025-07-01T01:00:00Z");
-    assert!(bucket_values(&store, pm25, Step::Hour, Aggregate::Min).await.contains(&(hour, 4.0)));
+    assert!(
+        bucket_values(&store, pm25, Step::Hour, Aggregate::Min)
+            .await
+            .contains(&(hour, 4.0))
+    );
 
     // A late value in the rolled-up hour, and a new value for that hour's minimum.
     let counts = write_batch(
         &store,
         "b2",
-        vec![obs(pm25, "2025-07-01T01:30:00Z", 15.0, 1), obs(pm25, "2025-07-01T01:10:00Z", 9.0, 2)],
+        vec![
+            obs(pm25, "2025-07-01T01:30:00Z", 15.0, 1),
+            obs(pm25, "2025-07-01T01:10:00Z", 9.0, 2),
+        ],
     )
     .await;
-    assert_eq!(counts, BatchCounts { accepted: 1, duplicates: 0, conflicts: 1, rejected: 0 });
+    assert_eq!(
+        counts,
+        BatchCounts {
+            accepted: 1,
+            duplicates: 0,
+            conflicts: 1,
+            rejected: 0
+        }
+    );
 
     let expected = [
         (Aggregate::Count, 4.0),
@@ -285,10 +455,22 @@ async fn late_rows_keep_rollups_exact(url: &str) {
     }
     // Every value but the one at 2 July 02:00Z (09:00 local) falls on the local day of 1 July.
     let day_min = bucket_values(&store, pm25, Step::Day, Aggregate::Min).await;
-    assert_eq!(day_min, vec![(ms("2025-07-01T00:00:00+07:00"), 7.0), (ms("2025-07-02T00:00:00+07:00"), 3.0)]);
+    assert_eq!(
+        day_min,
+        vec![
+            (ms("2025-07-01T00:00:00+07:00"), 7.0),
+            (ms("2025-07-02T00:00:00+07:00"), 3.0)
+        ]
+    );
     let month_min = bucket_values(&store, pm25, Step::Month, Aggregate::Min).await;
     assert_eq!(month_min, vec![(ms("2025-07-01T00:00:00+07:00"), 3.0)]);
-    assert_rollups_match_raw(&store, pm25, ms("2025-07-01T00:00:00+07:00"), ms("2025-08-01T00:00:00+07:00")).await;
+    assert_rollups_match_raw(
+        &store,
+        pm25,
+        ms("2025-07-01T00:00:00+07:00"),
+        ms("2025-08-01T00:00:00+07:00"),
+    )
+    .await;
 }
 
 async fn conflict_on_hour_maximum_and_last(url: &str) {
@@ -317,7 +499,15 @@ async fn conflict_on_hour_maximum_and_last(url: &str) {
         ],
     )
     .await;
-    assert_eq!(counts, BatchCounts { accepted: 0, duplicates: 0, conflicts: 3, rejected: 0 });
+    assert_eq!(
+        counts,
+        BatchCounts {
+            accepted: 0,
+            duplicates: 0,
+            conflicts: 3,
+            rejected: 0
+        }
+    );
 
     let hour = ms("2025-07-01T01:00:00Z");
     let max = bucket_values(&store, pm25, Step::Hour, Aggregate::Max).await;
@@ -327,7 +517,13 @@ async fn conflict_on_hour_maximum_and_last(url: &str) {
 
     let current = raw(&store, pm25, "2025-07-01T03:00:00Z", "2025-07-01T04:00:00Z").await;
     assert_eq!(current, vec![(ms("2025-07-01T03:00:00Z"), 1.0)]);
-    assert_rollups_match_raw(&store, pm25, ms("2025-07-01T00:00:00+07:00"), ms("2025-08-01T00:00:00+07:00")).await;
+    assert_rollups_match_raw(
+        &store,
+        pm25,
+        ms("2025-07-01T00:00:00+07:00"),
+        ms("2025-08-01T00:00:00+07:00"),
+    )
+    .await;
 }
 
 async fn rollups_use_local_days_and_months(url: &str) {
@@ -355,8 +551,20 @@ async fn rollups_use_local_days_and_months(url: &str) {
         ]
     );
     let month_sum = bucket_values(&store, temp, Step::Month, Aggregate::Sum).await;
-    assert_eq!(month_sum, vec![(ms("2025-07-01T00:00:00+07:00"), 80.5), (ms("2025-08-01T00:00:00+07:00"), 25.5)]);
-    assert_rollups_match_raw(&store, temp, ms("2025-06-01T00:00:00+07:00"), ms("2025-09-01T00:00:00+07:00")).await;
+    assert_eq!(
+        month_sum,
+        vec![
+            (ms("2025-07-01T00:00:00+07:00"), 80.5),
+            (ms("2025-08-01T00:00:00+07:00"), 25.5)
+        ]
+    );
+    assert_rollups_match_raw(
+        &store,
+        temp,
+        ms("2025-06-01T00:00:00+07:00"),
+        ms("2025-09-01T00:00:00+07:00"),
+    )
+    .await;
 }
 
 fn date(text: &str) -> NaiveDate {
@@ -376,7 +584,13 @@ fn commune(code: &str, name: &str, parent: &str, from: Option<&str>, to: Option<
 }
 
 fn succession(old: &str, new: &str, share: f64, exact: bool) -> Succession {
-    Succession { old_code: old.to_owned(), new_code: new.to_owned(), effective: date("2025-07-01"), share, exact }
+    Succession {
+        old_code: old.to_owned(),
+        new_code: new.to_owned(),
+        effective: date("2025-07-01"),
+        share,
+        exact,
+    }
 }
 
 async fn units_resolve_codes_by_date(url: &str) {
@@ -405,7 +619,10 @@ async fn units_resolve_codes_by_date(url: &str) {
         succession("22978", "22972", 0.5, false),
         succession("22978", "22981", 0.5, false),
     ];
-    store.replace_units(units.clone(), successions).await.expect("load units");
+    store
+        .replace_units(units.clone(), successions)
+        .await
+        .expect("load units");
     // Loading again replaces rather than duplicates.
     let successions = vec![
         succession("22918", "22918", 1.0, true),
@@ -429,14 +646,29 @@ async fn units_resolve_codes_by_date(url: &str) {
     assert_eq!(catalog.in_force(date("2024-06-01"), None).len(), 4);
 
     let merged = catalog.carry("22915", date("2024-06-01"), date("2026-01-01"));
-    assert_eq!(merged, vec![Carried { code: "22918".into(), share: 1.0, exact: true }]);
+    assert_eq!(
+        merged,
+        vec![Carried {
+            code: "22918".into(),
+            share: 1.0,
+            exact: true
+        }]
+    );
     let mut split = catalog.carry("22978", date("2024-06-01"), date("2026-01-01"));
     split.sort_by(|a, b| a.code.cmp(&b.code));
     assert_eq!(
         split,
         vec![
-            Carried { code: "22972".into(), share: 0.5, exact: false },
-            Carried { code: "22981".into(), share: 0.5, exact: false },
+            Carried {
+                code: "22972".into(),
+                share: 0.5,
+                exact: false
+            },
+            Carried {
+                code: "22981".into(),
+                share: 0.5,
+                exact: false
+            },
         ]
     );
 }
@@ -451,25 +683,62 @@ async fn api_key_lifecycle(url: &str) {
         revoked_at: None,
         last_used_at: None,
     };
-    store.create_api_key(record.clone(), "hash-1".into()).await.expect("create key");
+    store
+        .create_api_key(record.clone(), "hash-1".into())
+        .await
+        .expect("create key");
     assert_eq!(store.api_keys().await.expect("list keys"), vec![record.clone()]);
 
-    let used = store.use_api_key("hash-1".into(), NOW + 100).await.expect("use key").expect("key is active");
+    let used = store
+        .use_api_key("hash-1".into(), NOW + 100)
+        .await
+        .expect("use key")
+        .expect("key is active");
     assert_eq!(used.id, "key-1");
     assert_eq!(used.last_used_at, Some(NOW + 100));
-    let used = store.use_api_key("hash-1".into(), NOW + 200).await.expect("use key").expect("key is active");
+    let used = store
+        .use_api_key("hash-1".into(), NOW + 200)
+        .await
+        .expect("use key")
+        .expect("key is active");
     assert_eq!(used.last_used_at, Some(NOW + 200));
-    assert_eq!(store.use_api_key("hash-other".into(), NOW + 200).await.expect("use unknown key"), None);
+    assert_eq!(
+        store
+            .use_api_key("hash-other".into(), NOW + 200)
+            .await
+            .expect("use unknown key"),
+        None
+    );
 
     assert!(store.revoke_api_key("so-tnmt-feed", NOW + 300).await.expect("revoke"));
-    assert!(!store.revoke_api_key("so-tnmt-feed", NOW + 400).await.expect("revoke again"));
-    assert!(!store.revoke_api_key("no-such-key", NOW + 400).await.expect("revoke unknown"));
-    assert_eq!(store.use_api_key("hash-1".into(), NOW + 500).await.expect("use revoked key"), None);
+    assert!(
+        !store
+            .revoke_api_key("so-tnmt-feed", NOW + 400)
+            .await
+            .expect("revoke again")
+    );
+    assert!(
+        !store
+            .revoke_api_key("no-such-key", NOW + 400)
+            .await
+            .expect("revoke unknown")
+    );
+    assert_eq!(
+        store
+            .use_api_key("hash-1".into(), NOW + 500)
+            .await
+            .expect("use revoked key"),
+        None
+    );
 
     let listed = store.api_keys().await.expect("list keys");
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].revoked_at, Some(NOW + 300));
-    assert_eq!(listed[0].last_used_at, Some(NOW + 200), "a rejected use must not count as a use");
+    assert_eq!(
+        listed[0].last_used_at,
+        Some(NOW + 200),
+        "a rejected use must not count as a use"
+    );
 }
 
 async fn summaries_and_source_statuses(url: &str) {
@@ -514,7 +783,10 @@ async fn summaries_and_source_statuses(url: &str) {
     write_batch(
         &store,
         "b1",
-        vec![obs(record.id, "2025-07-01T02:00:00Z", 20.0, 1), obs(record.id, "2025-07-01T01:00:00Z", 10.0, 2)],
+        vec![
+            obs(record.id, "2025-07-01T02:00:00Z", 20.0, 1),
+            obs(record.id, "2025-07-01T01:00:00Z", 10.0, 2),
+        ],
     )
     .await;
 
@@ -548,8 +820,14 @@ async fn boundaries_and_storms_round_trip(url: &str) {
         level: "commune".into(),
         geometry: r#"{"type":"Polygon","coordinates":[[[108.2,10.9],[108.3,10.9],[108.3,11.0],[108.2,10.9]]]}"#.into(),
     };
-    store.replace_boundaries(vec![boundary.clone()]).await.expect("boundaries");
-    store.replace_boundaries(vec![boundary.clone()]).await.expect("boundaries again");
+    store
+        .replace_boundaries(vec![boundary.clone()])
+        .await
+        .expect("boundaries");
+    store
+        .replace_boundaries(vec![boundary.clone()])
+        .await
+        .expect("boundaries again");
     assert_eq!(store.boundaries().await.expect("read boundaries"), vec![boundary]);
 
     let storm = StormTrack {
@@ -560,8 +838,22 @@ async fn boundaries_and_storms_round_trip(url: &str) {
         min_distance_km: Some(812.5),
         source_key: None,
         fixes: vec![
-            StormFix { time: ms("2023-10-01T00:00:00Z"), grade: 2, lat: 15.2, lon: 135.1, pressure_hpa: Some(1004.0), max_wind_kt: None },
-            StormFix { time: ms("2023-10-01T06:00:00Z"), grade: 3, lat: 15.9, lon: 134.0, pressure_hpa: Some(998.0), max_wind_kt: Some(40.0) },
+            StormFix {
+                time: ms("2023-10-01T00:00:00Z"),
+                grade: 2,
+                lat: 15.2,
+                lon: 135.1,
+                pressure_hpa: Some(1004.0),
+                max_wind_kt: None,
+            },
+            StormFix {
+                time: ms("2023-10-01T06:00:00Z"),
+                grade: 3,
+                lat: 15.9,
+                lon: 134.0,
+                pressure_hpa: Some(998.0),
+                max_wind_kt: Some(40.0),
+            },
         ],
     };
     store.replace_storms(vec![storm.clone()]).await.expect("storms");
@@ -581,5 +873,13 @@ async fn reopened_store_keeps_data(url: &str) {
     let current = raw(&store, pm25, "2025-07-01T00:00:00Z", "2025-07-02T00:00:00Z").await;
     assert_eq!(current, vec![(ms("2025-07-01T01:00:00Z"), 10.0)]);
     let counts = write_batch(&store, "b2", vec![obs(pm25, "2025-07-01T01:00:00Z", 10.0, 1)]).await;
-    assert_eq!(counts, BatchCounts { accepted: 0, duplicates: 1, conflicts: 0, rejected: 0 });
+    assert_eq!(
+        counts,
+        BatchCounts {
+            accepted: 0,
+            duplicates: 1,
+            conflicts: 0,
+            rejected: 0
+        }
+    );
 }

@@ -46,7 +46,10 @@ pub async fn define_series(store: &Store, key: &str, min: Option<f64>, max: Opti
         unit_code: None,
         entity_key: None,
     };
-    let (record, _) = store.upsert_series(definition, NOW).await.unwrap_or_else(|e| panic!("define {key}: {e}"));
+    let (record, _) = store
+        .upsert_series(definition, NOW)
+        .await
+        .unwrap_or_else(|e| panic!("define {key}: {e}"));
     record.id
 }
 

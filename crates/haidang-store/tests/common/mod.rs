@@ -37,7 +37,11 @@ impl TestDatabase {
             Backend::Sqlite => {
                 let folder = tempfile::tempdir().expect("create a temporary folder for SQLite");
                 let url = format!("sqlite://{}/haidang.db", folder.path().display());
-                Self { url, folder: Some(folder), postgres: None }
+                Self {
+                    url,
+                    folder: Some(folder),
+                    postgres: None,
+                }
             }
             Backend::Postgres => {
                 let admin_url = postgres_admin_url();
@@ -51,16 +55,26 @@ impl TestDatabase {
                 sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
                     .execute(&mut admin)
                     .await
-                    .unwrap_or_else(|error| panic!("could not create the test database {name} at {admin_url}: {error}"));
+                    .unwrap_or_else(|error| {
+                        panic!("could not create the test database {name} at {admin_url}: {error}")
+                    });
                 let _ = admin.close().await;
                 let url = with_database(&admin_url, &name);
-                Self { url, folder: None, postgres: Some(DropDatabase { admin_url, name }) }
+                Self {
+                    url,
+                    folder: None,
+                    postgres: Some(DropDatabase { admin_url, name }),
+                }
             }
         }
     }
 
     pub fn backend(&self) -> Backend {
-        if self.postgres.is_some() { Backend::Postgres } else { Backend::Sqlite }
+        if self.postgres.is_some() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
     }
 }
 
@@ -102,14 +116,18 @@ impl Drop for DropDatabase {
         // Drop may run inside the test's runtime, which cannot be blocked on from within, so
         // the statement runs on its own thread with its own runtime.
         let outcome = std::thread::spawn(move || -> Result<(), String> {
-            let runtime =
-                tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
             runtime.block_on(async {
                 let mut admin = PgConnection::connect(&admin_url).await.map_err(|e| e.to_string())?;
-                sqlx::raw_sql(AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
-                    .execute(&mut admin)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                sqlx::raw_sql(AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                )))
+                .execute(&mut admin)
+                .await
+                .map_err(|e| e.to_string())?;
                 let _ = admin.close().await;
                 Ok(())
             })
@@ -119,13 +137,17 @@ impl Drop for DropDatabase {
         match outcome {
             Ok(Ok(())) => {}
             Ok(Err(error)) => eprintln!("could not drop the test database {}: {error}", self.name),
-            Err(_) => eprintln!("could not drop the test database {}: the dropping thread panicked", self.name),
+            Err(_) => eprintln!(
+                "could not drop the test database {}: the dropping thread panicked",
+                self.name
+            ),
         }
     }
 }
 
 /// Runs each named case, an `async fn(&str)` taking a database URL, once per backend, as
 /// the tests `sqlite::CASE` and `postgres::CASE`.
+#[allow(unused_macros)]
 macro_rules! on_both_backends {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -152,14 +174,21 @@ macro_rules! on_both_backends {
 
 /// Opens the store at `url` and applies the migrations.
 pub async fn open_store(url: &str) -> Store {
-    let store = Store::open(url).await.unwrap_or_else(|error| panic!("open the store at {url}: {error}"));
-    store.migrate().await.unwrap_or_else(|error| panic!("migrate the store at {url}: {error}"));
+    let store = Store::open(url)
+        .await
+        .unwrap_or_else(|error| panic!("open the store at {url}: {error}"));
+    store
+        .migrate()
+        .await
+        .unwrap_or_else(|error| panic!("migrate the store at {url}: {error}"));
     store
 }
 
 /// Returns UTC epoch milliseconds of an RFC 3339 time.
 pub fn ms(rfc3339: &str) -> i64 {
-    DateTime::parse_from_rfc3339(rfc3339).unwrap_or_else(|e| panic!("bad test time {rfc3339}: {e}")).timestamp_millis()
+    DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap_or_else(|e| panic!("bad test time {rfc3339}: {e}"))
+        .timestamp_millis()
 }
 
 /// A value replaced by a later one, as stored in `superseded_observations`.
@@ -195,10 +224,15 @@ pub async fn superseded_rows(url: &str) -> Vec<SupersededRow> {
                 })
             })
             .expect("query superseded observations");
-        return rows.collect::<Result<Vec<_>, _>>().expect("read superseded observations");
+        return rows
+            .collect::<Result<Vec<_>, _>>()
+            .expect("read superseded observations");
     }
     let mut connection = PgConnection::connect(url).await.expect("connect to the test database");
-    let rows = sqlx::query(SUPERSEDED_SQL).fetch_all(&mut connection).await.expect("query superseded observations");
+    let rows = sqlx::query(SUPERSEDED_SQL)
+        .fetch_all(&mut connection)
+        .await
+        .expect("query superseded observations");
     let _ = connection.close().await;
     rows.iter()
         .map(|r| SupersededRow {
@@ -213,15 +247,24 @@ pub async fn superseded_rows(url: &str) -> Vec<SupersededRow> {
         .collect()
 }
 
-pub const AGGREGATES: [Aggregate; 6] =
-    [Aggregate::Avg, Aggregate::Min, Aggregate::Max, Aggregate::Sum, Aggregate::Count, Aggregate::Last];
+pub const AGGREGATES: [Aggregate; 6] = [
+    Aggregate::Avg,
+    Aggregate::Min,
+    Aggregate::Max,
+    Aggregate::Sum,
+    Aggregate::Count,
+    Aggregate::Last,
+];
 
 /// Checks that the stored hour, day and month rollups of a series over `[from, to)` equal
 /// a recomputation from its raw values, for every aggregate. `from` and `to` must be local
 /// month starts so that no bucket is cut. Values in the tests are sums of powers of two,
 /// so the comparison is exact whatever the order of summation.
 pub async fn assert_rollups_match_raw(store: &Store, series_id: i64, from: i64, to: i64) {
-    let raw = store.points(series_id, from, to, Step::Raw, Aggregate::Last).await.expect("read raw values");
+    let raw = store
+        .points(series_id, from, to, Step::Raw, Aggregate::Last)
+        .await
+        .expect("read raw values");
     for step in [Step::Hour, Step::Day, Step::Month] {
         let mut expected: BTreeMap<i64, Rollup> = BTreeMap::new();
         for point in &raw {
@@ -233,12 +276,21 @@ pub async fn assert_rollups_match_raw(store: &Store, series_id: i64, from: i64, 
         }
         let stored = store.rollups(series_id, step, from, to).await.expect("read rollups");
         let recomputed: Vec<(i64, Rollup)> = expected.iter().map(|(t, r)| (*t, *r)).collect();
-        assert_eq!(stored, recomputed, "series {series_id}, {step:?}: stored rollups differ from raw values");
+        assert_eq!(
+            stored, recomputed,
+            "series {series_id}, {step:?}: stored rollups differ from raw values"
+        );
         for aggregate in AGGREGATES {
-            let stored = store.points(series_id, from, to, step, aggregate).await.expect("read rollups");
+            let stored = store
+                .points(series_id, from, to, step, aggregate)
+                .await
+                .expect("read rollups");
             let stored: Vec<(i64, f64)> = stored.iter().map(|p| (p.time, p.value)).collect();
             let recomputed: Vec<(i64, f64)> = expected.iter().map(|(t, r)| (*t, r.value(aggregate))).collect();
-            assert_eq!(stored, recomputed, "series {series_id}, {step:?} {aggregate:?}: stored rollups differ from raw values");
+            assert_eq!(
+                stored, recomputed,
+                "series {series_id}, {step:?} {aggregate:?}: stored rollups differ from raw values"
+            );
         }
     }
 }
