@@ -10,6 +10,9 @@
 //! - the full pipeline: `csv_rows` into an `Ingestor` on a fresh SQLite store;
 //! - a plain rusqlite insert of the same `(series_id, ts, value)` rows into a `WITHOUT ROWID`
 //!   table, in WAL mode with `synchronous = NORMAL`, 100,000 rows per transaction.
+//!
+//! Two more rows help to tell where the pipeline's time goes: `plan_batch` alone, and the
+//! plain insert into a table with the six columns of the store's `observations` table.
 
 use std::collections::HashMap;
 use std::error::Error;
@@ -18,7 +21,7 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use haidang_core::plan::IncomingObservation;
+use haidang_core::plan::{IncomingObservation, plan_batch};
 use haidang_core::series::parse_value;
 use haidang_core::time::{LOCAL_ZONE, parse_timestamp};
 use haidang_ingest::RawValue;
@@ -74,14 +77,18 @@ async fn run(rows: usize) -> BenchResult<()> {
     let pipeline_dir = folder.path().join("pipeline");
     let pipeline = time_pipeline(&pipeline_dir, &csv_path, rows).await?;
 
-    let plain = time_plain_insert(&folder.path().join("plain.db"), &parsed)?;
+    let plan = time_plan(&parsed)?;
+    let plain = time_plain_insert(&folder.path().join("plain.db"), &parsed, PlainColumns::Three)?;
+    let plain_wide = time_plain_insert(&folder.path().join("plain-wide.db"), &parsed, PlainColumns::StoreSix)?;
 
     let table = [
         ("decode + split CSV (csv_rows)", split),
         ("  + parse time and value", parse),
+        ("plan_batch alone, chunks of 50,000", plan),
         ("Store::write_chunk, pre-parsed rows", write),
         ("full pipeline (csv_rows -> Ingestor)", pipeline),
         ("plain rusqlite insert", plain),
+        ("plain insert, the store's 6 columns", plain_wide),
     ];
     println!("{:<40} {:>9} {:>12}", "phase", "seconds", "rows/s");
     for (name, elapsed) in table {
@@ -204,21 +211,52 @@ async fn time_pipeline(store_dir: &Path, csv_path: &Path, rows: usize) -> BenchR
     Ok(elapsed)
 }
 
-fn time_plain_insert(path: &Path, parsed: &[IncomingObservation]) -> BenchResult<Duration> {
+/// Columns of the plain insert: the benchmark's three, or the six of the store's
+/// `observations` table, whose rows also name their batch, row and arrival time.
+#[derive(Clone, Copy, PartialEq)]
+enum PlainColumns {
+    Three,
+    StoreSix,
+}
+
+fn time_plain_insert(path: &Path, parsed: &[IncomingObservation], columns: PlainColumns) -> BenchResult<Duration> {
     let mut connection = rusqlite::Connection::open(path)?;
-    connection.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
-         CREATE TABLE observations (series_id INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL,
-             PRIMARY KEY (series_id, ts)) WITHOUT ROWID;",
-    )?;
+    let (table, insert_sql) = match columns {
+        PlainColumns::Three => (
+            "CREATE TABLE observations (series_id INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL,
+                 PRIMARY KEY (series_id, ts)) WITHOUT ROWID;",
+            "INSERT INTO observations (series_id, ts, value) VALUES (?1, ?2, ?3)",
+        ),
+        PlainColumns::StoreSix => (
+            "CREATE TABLE observations (series_id INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL,
+                 batch_id TEXT NOT NULL, row_no INTEGER NOT NULL, ingested_at INTEGER NOT NULL,
+                 PRIMARY KEY (series_id, ts)) WITHOUT ROWID;",
+            "INSERT INTO observations (series_id, ts, value, batch_id, row_no, ingested_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        ),
+    };
+    connection.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; {table}"
+    ))?;
+    // A batch id as the pipeline makes it: a hyphenated UUID of 36 characters.
+    let batch_id = uuid::Uuid::now_v7().to_string();
     let started = Instant::now();
     for chunk in parsed.chunks(PLAIN_TRANSACTION_ROWS) {
         let transaction = connection.transaction()?;
         {
-            let mut insert =
-                transaction.prepare_cached("INSERT INTO observations (series_id, ts, value) VALUES (?1, ?2, ?3)")?;
+            let mut insert = transaction.prepare_cached(insert_sql)?;
             for o in chunk {
-                insert.execute(rusqlite::params![o.series_id, o.time, o.value])?;
+                match columns {
+                    PlainColumns::Three => insert.execute(rusqlite::params![o.series_id, o.time, o.value])?,
+                    PlainColumns::StoreSix => insert.execute(rusqlite::params![
+                        o.series_id,
+                        o.time,
+                        o.value,
+                        batch_id,
+                        o.row,
+                        START_MS
+                    ])?,
+                };
             }
         }
         transaction.commit()?;
@@ -226,6 +264,21 @@ fn time_plain_insert(path: &Path, parsed: &[IncomingObservation]) -> BenchResult
     let elapsed = started.elapsed();
     let count: i64 = connection.query_row("SELECT count(*) FROM observations", [], |r| r.get(0))?;
     check_count("rows inserted by rusqlite", count as usize, parsed.len())?;
+    Ok(elapsed)
+}
+
+/// Times the classification of every chunk against an empty store, as `write_chunk`
+/// runs it before writing.
+fn time_plan(parsed: &[IncomingObservation]) -> BenchResult<Duration> {
+    let stored = HashMap::new();
+    let started = Instant::now();
+    let mut accepted = 0;
+    for chunk in parsed.chunks(CHUNK_ROWS) {
+        let plan = plan_batch(chunk, &stored, LOCAL_ZONE);
+        accepted += plan.accepted as usize;
+    }
+    let elapsed = started.elapsed();
+    check_count("rows accepted by plan_batch", accepted, parsed.len())?;
     Ok(elapsed)
 }
 
@@ -258,9 +311,9 @@ async fn define_series(store: &Store) -> BenchResult<HashMap<String, i64>> {
     Ok(ids)
 }
 
-fn check_count(what: &str, found: usize, expected: usize) -> BenchResult<()> {
+fn check_count(quantity: &str, found: usize, expected: usize) -> BenchResult<()> {
     if found != expected {
-        return Err(format!("{what}: {found}, expected {expected}").into());
+        return Err(format!("{quantity}: {found}, expected {expected}").into());
     }
     Ok(())
 }
