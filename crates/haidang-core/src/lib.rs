@@ -3,6 +3,8 @@
 //! Nothing here performs IO or reads the clock: callers pass the current time in. The store,
 //! ingest and server crates build on these types.
 
+pub mod access;
+pub mod audit;
 pub mod ids;
 pub mod observation;
 pub mod plan;

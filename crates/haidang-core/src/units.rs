@@ -112,6 +112,20 @@ impl UnitCatalog {
             .collect()
     }
 
+    /// Whether `code` is `ancestor` or lies under it on `date`.
+    pub fn is_within(&self, code: &str, ancestor: &str, date: NaiveDate) -> bool {
+        let mut current = Some(code.to_owned());
+        // Units nest at most three levels deep; the bound guards bad data.
+        for _ in 0..4 {
+            let Some(code) = current else { return false };
+            if code == ancestor {
+                return true;
+            }
+            current = self.find(&code, date).and_then(|u| u.parent.clone());
+        }
+        false
+    }
+
     /// Returns whether any unit, current or former, has `code`.
     pub fn has_code(&self, code: &str) -> bool {
         self.units.iter().any(|u| u.code == code)

@@ -103,6 +103,11 @@ impl<'a> Ingestor<'a> {
         &self.batch_id
     }
 
+    /// Returns the counts of the rows written so far.
+    pub fn counts(&self) -> BatchCounts {
+        self.counts
+    }
+
     /// Validates and writes all rows, one chunk per transaction. `now` is read once per chunk.
     pub async fn push_all<I>(&mut self, rows: I, now: &(dyn Fn() -> i64 + Sync)) -> Result<(), IngestError>
     where

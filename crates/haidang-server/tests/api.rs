@@ -315,9 +315,7 @@ async fn day_rollups_follow_local_days(backend: Backend) {
     }
 
     let (_, body) = app
-        .get(&format!(
-            "/api/v1/series/pt.pm25/observations?step=month&agg=sum&from=2025-07-01&to=2025-08-01"
-        ))
+        .get("/api/v1/series/pt.pm25/observations?step=month&agg=sum&from=2025-07-01&to=2025-08-01")
         .await;
     assert_eq!(body["points"][0]["value"], 174.0, "{body}");
     assert_eq!(body["points"][0]["time"], "2025-07-01T00:00:00+07:00");

@@ -13,6 +13,8 @@ pub enum StoreError {
     Folder { path: String, source: std::io::Error },
     #[error("the database worker stopped: {0}")]
     Worker(String),
+    #[error("{what} {key:?} already exists")]
+    Conflict { what: &'static str, key: String },
     #[error("{what} {key:?} not found")]
     NotFound { what: &'static str, key: String },
     #[error("corrupt stored value in {table}.{column}: {detail}")]

@@ -8,7 +8,9 @@
 //! through an async driver one row at a time cost tens of microseconds each; PostgreSQL is
 //! written through sqlx with array parameters.
 
+pub mod connectors;
 mod error;
+pub mod identity;
 pub mod model;
 mod postgres;
 mod rollups;
@@ -18,11 +20,13 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
+use haidang_core::audit::AuditEvent;
 use haidang_core::observation::{Aggregate, Step};
 use haidang_core::plan::IncomingObservation;
 use haidang_core::rollup::Rollup;
 use haidang_core::units::{AdminUnit, Succession, UnitCatalog};
 
+pub use connectors::*;
 pub use error::StoreError;
 pub use model::*;
 
@@ -41,6 +45,7 @@ pub enum Store {
     Postgres(postgres::PgStore),
 }
 
+/// Calls the same method on whichever backend the store uses.
 macro_rules! dispatch {
     ($self:ident, $store:ident => $call:expr) => {
         match $self {
@@ -49,6 +54,7 @@ macro_rules! dispatch {
         }
     };
 }
+pub(crate) use dispatch;
 
 /// Time zone applied to rollup buckets. Asia/Ho_Chi_Minh for every deployment so far.
 pub const ROLLUP_ZONE: Tz = haidang_core::time::LOCAL_ZONE;
@@ -122,7 +128,17 @@ impl Store {
         definition: SeriesDefinition,
         now: i64,
     ) -> Result<(SeriesRecord, bool), StoreError> {
-        dispatch!(self, s => s.upsert_series(definition, now).await)
+        dispatch!(self, s => s.upsert_series(definition, now, None).await)
+    }
+
+    /// Creates or updates a series and appends `audit` in the same transaction.
+    pub async fn upsert_series_audited(
+        &self,
+        definition: SeriesDefinition,
+        now: i64,
+        audit: AuditEvent,
+    ) -> Result<(SeriesRecord, bool), StoreError> {
+        dispatch!(self, s => s.upsert_series(definition, now, Some(audit)).await)
     }
 
     pub async fn series(&self, key: &str) -> Result<Option<SeriesRecord>, StoreError> {
@@ -155,7 +171,12 @@ impl Store {
     }
 
     pub async fn begin_batch(&self, batch: NewBatch) -> Result<(), StoreError> {
-        dispatch!(self, s => s.begin_batch(batch).await)
+        dispatch!(self, s => s.begin_batch(batch, None).await)
+    }
+
+    /// Opens a batch and appends `audit` in the same transaction.
+    pub async fn begin_batch_audited(&self, batch: NewBatch, audit: AuditEvent) -> Result<(), StoreError> {
+        dispatch!(self, s => s.begin_batch(batch, Some(audit)).await)
     }
 
     /// Writes one chunk of a batch in one transaction: the valid rows, classified against
@@ -200,7 +221,17 @@ impl Store {
     }
 
     pub async fn create_api_key(&self, record: ApiKeyRecord, key_hash: String) -> Result<(), StoreError> {
-        dispatch!(self, s => s.create_api_key(record, key_hash).await)
+        dispatch!(self, s => s.create_api_key(record, key_hash, None).await)
+    }
+
+    /// Stores a new key and appends `audit` in the same transaction.
+    pub async fn create_api_key_audited(
+        &self,
+        record: ApiKeyRecord,
+        key_hash: String,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.create_api_key(record, key_hash, Some(audit)).await)
     }
 
     /// Finds an unrevoked key by the hash of its secret and records its use at `now`.
@@ -210,7 +241,12 @@ impl Store {
 
     /// Revokes the key named `name`; returns whether an active key was revoked.
     pub async fn revoke_api_key(&self, name: &str, now: i64) -> Result<bool, StoreError> {
-        dispatch!(self, s => s.revoke_api_key(name.to_owned(), now).await)
+        dispatch!(self, s => s.revoke_api_key(name.to_owned(), now, None).await)
+    }
+
+    /// Revokes the key named `name` and appends `audit` in the same transaction.
+    pub async fn revoke_api_key_audited(&self, name: &str, now: i64, audit: AuditEvent) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.revoke_api_key(name.to_owned(), now, Some(audit)).await)
     }
 
     pub async fn api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {

@@ -12,6 +12,11 @@ use haidang_core::units::{AdminUnit, Succession, UnitCatalog, UnitLevel};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{AssertSqlSafe, PgConnection, Row};
 
+mod connectors;
+mod identity;
+
+use haidang_core::audit::AuditEvent;
+
 use crate::rollups::{cascade_deltas, dirty_buckets, fold, source_step, step_name};
 use crate::{
     Agency, ApiKeyRecord, BatchCounts, BatchRecord, Boundary, Entity, NewBatch, NewRejectedRow, Point, ROLLUP_ZONE,
@@ -19,7 +24,12 @@ use crate::{
     SupersededObservation, date_to_text, text_to_date,
 };
 
-const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../../migrations/postgres/0001_foundation.sql"))];
+/// Migrations in order of version. A version is applied once and recorded.
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/postgres/0001_foundation.sql")),
+    (2, include_str!("../../migrations/postgres/0002_connectors.sql")),
+    (3, include_str!("../../migrations/postgres/0003_identity.sql")),
+];
 
 #[derive(Clone)]
 pub struct PgStore {
@@ -47,7 +57,7 @@ impl PgStore {
         .execute(&mut *tx)
         .await?;
         let mut applied = 0;
-        for (version, sql) in MIGRATIONS {
+        for &(version, sql) in MIGRATIONS {
             let done: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)")
                 .bind(version)
                 .fetch_one(&mut *tx)
@@ -72,10 +82,10 @@ impl PgStore {
         if !exists {
             return Ok(false);
         }
-        let latest: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM schema_migrations")
-            .fetch_one(&self.pool)
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
+            .fetch_all(&self.pool)
             .await?;
-        Ok(latest == MIGRATIONS.last().map(|m| m.0))
+        Ok(MIGRATIONS.iter().all(|(version, _)| applied.contains(version)))
     }
 
     pub async fn replace_units(&self, units: Vec<AdminUnit>, successions: Vec<Succession>) -> Result<(), StoreError> {
@@ -283,8 +293,16 @@ impl PgStore {
             .collect()
     }
 
-    pub async fn upsert_series(&self, d: SeriesDefinition, now: i64) -> Result<(SeriesRecord, bool), StoreError> {
+    pub async fn upsert_series(
+        &self,
+        d: SeriesDefinition,
+        now: i64,
+        audit: Option<AuditEvent>,
+    ) -> Result<(SeriesRecord, bool), StoreError> {
         let mut tx = self.pool.begin().await?;
+        if let Some(event) = &audit {
+            identity::append_audit_tx(&mut tx, event).await?;
+        }
         let existed: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM series WHERE key = $1)")
             .bind(&d.key)
             .fetch_one(&mut *tx)
@@ -388,7 +406,11 @@ impl PgStore {
             .collect()
     }
 
-    pub async fn begin_batch(&self, batch: NewBatch) -> Result<(), StoreError> {
+    pub async fn begin_batch(&self, batch: NewBatch, audit: Option<AuditEvent>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(event) = &audit {
+            identity::append_audit_tx(&mut tx, event).await?;
+        }
         sqlx::query(
             "INSERT INTO batches (id, source_key, format, file_name, api_key_id, status, received_at)
              VALUES ($1, $2, $3, $4, $5, 'open', $6)",
@@ -399,8 +421,9 @@ impl PgStore {
         .bind(batch.file_name)
         .bind(batch.api_key_id)
         .bind(batch.received_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -615,15 +638,25 @@ impl PgStore {
             .collect())
     }
 
-    pub async fn create_api_key(&self, record: ApiKeyRecord, key_hash: String) -> Result<(), StoreError> {
+    pub async fn create_api_key(
+        &self,
+        record: ApiKeyRecord,
+        key_hash: String,
+        audit: Option<AuditEvent>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(event) = &audit {
+            identity::append_audit_tx(&mut tx, event).await?;
+        }
         sqlx::query("INSERT INTO api_keys (id, name, role, key_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(record.id)
             .bind(record.name)
             .bind(record.role)
             .bind(key_hash)
             .bind(record.created_at)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -639,12 +672,17 @@ impl PgStore {
         row.as_ref().map(api_key_from_row).transpose()
     }
 
-    pub async fn revoke_api_key(&self, name: String, now: i64) -> Result<bool, StoreError> {
+    pub async fn revoke_api_key(&self, name: String, now: i64, audit: Option<AuditEvent>) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(event) = &audit {
+            identity::append_audit_tx(&mut tx, event).await?;
+        }
         let result = sqlx::query("UPDATE api_keys SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL")
             .bind(name)
             .bind(now)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(result.rows_affected() > 0)
     }
 

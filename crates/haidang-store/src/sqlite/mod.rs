@@ -12,6 +12,11 @@ use haidang_core::text::match_key;
 use haidang_core::units::{AdminUnit, Succession, UnitCatalog, UnitLevel};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+mod connectors;
+mod identity;
+
+use haidang_core::audit::AuditEvent;
+
 use crate::rollups::{STEPS, cascade_deltas, dirty_buckets, fold, source_step, step_name};
 use crate::{
     Agency, ApiKeyRecord, BatchCounts, BatchRecord, Boundary, Entity, NewBatch, NewRejectedRow, Point, ROLLUP_ZONE,
@@ -19,7 +24,12 @@ use crate::{
     SupersededObservation, date_to_text, text_to_date,
 };
 
-const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("../../migrations/sqlite/0001_foundation.sql"))];
+/// Migrations in order of version. A version is applied once and recorded.
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_foundation.sql")),
+    (2, include_str!("../../migrations/sqlite/0002_connectors.sql")),
+    (3, include_str!("../../migrations/sqlite/0003_identity.sql")),
+];
 
 /// Number of reader connections kept open.
 const MAX_IDLE_READERS: usize = 4;
@@ -102,7 +112,7 @@ impl SqliteStore {
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
             )?;
             let mut applied = 0;
-            for (version, sql) in MIGRATIONS {
+            for &(version, sql) in MIGRATIONS {
                 let done: bool =
                     tx.query_row("SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)", [version], |r| {
                         r.get(0)
@@ -128,8 +138,11 @@ impl SqliteStore {
             if !exists {
                 return Ok(false);
             }
-            let latest: Option<i64> = c.query_row("SELECT max(version) FROM schema_migrations", [], |r| r.get(0))?;
-            Ok(latest == MIGRATIONS.last().map(|m| m.0))
+            let mut statement = c.prepare("SELECT version FROM schema_migrations")?;
+            let applied = statement
+                .query_map([], |r| r.get::<_, i64>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(MIGRATIONS.iter().all(|(version, _)| applied.contains(version)))
         })
         .await
     }
@@ -362,8 +375,16 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn upsert_series(&self, d: SeriesDefinition, now: i64) -> Result<(SeriesRecord, bool), StoreError> {
+    pub async fn upsert_series(
+        &self,
+        d: SeriesDefinition,
+        now: i64,
+        audit: Option<AuditEvent>,
+    ) -> Result<(SeriesRecord, bool), StoreError> {
         self.write(move |tx| {
+            if let Some(event) = &audit {
+                identity::append_audit_tx(tx, event)?;
+            }
             let existed: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM series WHERE key = ?1)", [&d.key], |r| r.get(0))?;
             tx.execute(
@@ -463,8 +484,11 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn begin_batch(&self, batch: NewBatch) -> Result<(), StoreError> {
+    pub async fn begin_batch(&self, batch: NewBatch, audit: Option<AuditEvent>) -> Result<(), StoreError> {
         self.write(move |tx| {
+            if let Some(event) = &audit {
+                identity::append_audit_tx(tx, event)?;
+            }
             tx.execute(
                 "INSERT INTO batches (id, source_key, format, file_name, api_key_id, status, received_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6)",
@@ -606,8 +630,16 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn create_api_key(&self, record: ApiKeyRecord, key_hash: String) -> Result<(), StoreError> {
+    pub async fn create_api_key(
+        &self,
+        record: ApiKeyRecord,
+        key_hash: String,
+        audit: Option<AuditEvent>,
+    ) -> Result<(), StoreError> {
         self.write(move |tx| {
+            if let Some(event) = &audit {
+                identity::append_audit_tx(tx, event)?;
+            }
             tx.execute(
                 "INSERT INTO api_keys (id, name, role, key_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![record.id, record.name, record.role, key_hash, record.created_at],
@@ -632,8 +664,11 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn revoke_api_key(&self, name: String, now: i64) -> Result<bool, StoreError> {
+    pub async fn revoke_api_key(&self, name: String, now: i64, audit: Option<AuditEvent>) -> Result<bool, StoreError> {
         self.write(move |tx| {
+            if let Some(event) = &audit {
+                identity::append_audit_tx(tx, event)?;
+            }
             let changed = tx.execute(
                 "UPDATE api_keys SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
                 params![name, now],

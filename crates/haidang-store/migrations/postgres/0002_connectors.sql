@@ -1,0 +1,50 @@
+-- Connectors: definitions, their live status, their checkpoints, and the resolution of
+-- rejected rows that were corrected and resubmitted.
+
+CREATE TABLE connectors (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    source_key TEXT NOT NULL REFERENCES sources (key),
+    -- The definition as JSON, without the key.
+    definition TEXT NOT NULL,
+    enabled BOOLEAN NOT NULL DEFAULT TRUE,
+    -- `api` or `config` (the configuration file).
+    origin TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE connector_status (
+    connector_key TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    state_since BIGINT NOT NULL,
+    last_success_at BIGINT,
+    last_error TEXT,
+    last_error_at BIGINT,
+    lag_ms BIGINT,
+    received BIGINT NOT NULL DEFAULT 0,
+    accepted BIGINT NOT NULL DEFAULT 0,
+    duplicates BIGINT NOT NULL DEFAULT 0,
+    conflicts BIGINT NOT NULL DEFAULT 0,
+    rejected BIGINT NOT NULL DEFAULT 0,
+    updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE connector_checkpoints (
+    connector_key TEXT PRIMARY KEY,
+    cursor TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    last_slot BIGINT,
+    updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE rejected_resolutions (
+    batch_id TEXT NOT NULL,
+    row_no BIGINT NOT NULL,
+    resolved_by_batch TEXT NOT NULL,
+    resolved_at BIGINT NOT NULL,
+    PRIMARY KEY (batch_id, row_no)
+);
+
+CREATE INDEX batches_by_source ON batches (source_key, received_at);
