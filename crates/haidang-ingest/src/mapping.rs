@@ -215,7 +215,7 @@ impl<R: Read> MappedRows<'_, R> {
             .mapping
             .filter
             .iter()
-            .all(|(column, allowed)| self.field(&record, column).is_some_and(|v| allowed.contains(&v)));
+            .all(|(column, allowed)| self.field(&record, column).is_none_or(|v| allowed.contains(&v)));
         if !keep {
             return;
         }
