@@ -31,6 +31,7 @@ on_both_backends!(
     mapped_sentinels_are_missing_values,
     mapped_template_creates_series,
     mapped_template_fills_indicator,
+    mapped_short_row_is_counted,
     conflicts_across_chunk_boundary,
     concurrent_batches_classify_each_key_once,
     header_only_file_is_empty_batch,
@@ -728,6 +729,36 @@ async fn mapped_template_fills_indicator(url: &str) {
     // The template's `{column}` placeholders are filled from the row, as in the name.
     assert_eq!(pm25.definition.indicator.as_deref(), Some("pm25"));
     assert_eq!(pm10.definition.indicator.as_deref(), Some("pm10"));
+}
+
+async fn mapped_short_row_is_counted(url: &str) {
+    let store = open_store(url).await;
+    define_series(&store, "openaq.7441.pm25", None, None).await;
+    let mapping = Mapping::from_toml(
+        "[time]\ncolumn = \"datetime\"\n[[values]]\ncolumn = \"value\"\nseries = \"openaq.{location_id}.{parameter}\"\n\
+         [filter]\nparameter = [\"pm25\"]\n",
+    )
+    .expect("parse mapping");
+    // Row 2 is cut before the filtered column. It cannot be matched against the filter, so
+    // it must be rejected as malformed rather than dropped without a count.
+    let file = "location_id,datetime,value,parameter\n\
+                7441,2024-12-01T00:00:00Z,40,pm25\n\
+                7441,2024-12-01T01:00:00Z\n\
+                7441,2024-12-01T02:00:00Z,9,o3\n";
+    let rows = mapping.rows(file.as_bytes()).expect("read the mapped header");
+    let summary = ingest_rows(&store, mapped_options(&mapping), rows).await;
+    assert_eq!(
+        summary.counts,
+        BatchCounts {
+            accepted: 1,
+            duplicates: 0,
+            conflicts: 0,
+            rejected: 1
+        }
+    );
+    let found = rejections(&store, &summary.batch_id).await;
+    let codes: Vec<(i64, &str)> = found.iter().map(|(row, code, _)| (*row, code.as_str())).collect();
+    assert_eq!(codes, vec![(2, "MALFORMED_ROW")]);
 }
 
 async fn conflicts_across_chunk_boundary(url: &str) {
