@@ -32,6 +32,7 @@ on_both_backends!(
     mapped_template_creates_series,
     mapped_template_fills_indicator,
     mapped_short_row_is_counted,
+    mapped_zone_gap_and_overlap,
     conflicts_across_chunk_boundary,
     concurrent_batches_classify_each_key_once,
     header_only_file_is_empty_batch,
@@ -759,6 +760,43 @@ async fn mapped_short_row_is_counted(url: &str) {
     let found = rejections(&store, &summary.batch_id).await;
     let codes: Vec<(i64, &str)> = found.iter().map(|(row, code, _)| (*row, code.as_str())).collect();
     assert_eq!(codes, vec![(2, "MALFORMED_ROW")]);
+}
+
+async fn mapped_zone_gap_and_overlap(url: &str) {
+    let store = open_store(url).await;
+    let series_id = define_series(&store, "berlin.no2", None, None).await;
+    let mapping = Mapping::from_toml(
+        "[time]\ncolumn = \"Zeit\"\nformat = \"%d.%m.%Y %H:%M\"\nzone = \"Europe/Berlin\"\n\
+         [[values]]\ncolumn = \"NO2\"\nseries = \"berlin.no2\"\n",
+    )
+    .expect("parse mapping");
+    // 02:30 on 30 March 2025 does not exist in Berlin, and 02:30 on 26 October 2025 exists
+    // twice. The ambiguous time is taken at its earlier instant, in summer time.
+    let file = "Zeit,NO2\n30.03.2025 01:30,20\n30.03.2025 02:30,21\n30.03.2025 03:30,22\n26.10.2025 02:30,23\n";
+    let rows = mapping.rows(file.as_bytes()).expect("read the mapped header");
+    let summary = ingest_rows(&store, mapped_options(&mapping), rows).await;
+    assert_eq!(
+        summary.counts,
+        BatchCounts {
+            accepted: 3,
+            duplicates: 0,
+            conflicts: 0,
+            rejected: 1
+        }
+    );
+
+    let found = rejections(&store, &summary.batch_id).await;
+    assert_eq!(
+        found,
+        vec![(2, "INVALID_TIME".to_owned(), json!({ "value": "30.03.2025 02:30" }))]
+    );
+    let current = raw(&store, series_id, "2025-03-01T00:00:00Z", "2025-11-01T00:00:00Z").await;
+    let expected = vec![
+        (ms("2025-03-30T00:30:00Z"), 20.0),
+        (ms("2025-03-30T01:30:00Z"), 22.0),
+        (ms("2025-10-26T00:30:00Z"), 23.0),
+    ];
+    assert_eq!(current, expected);
 }
 
 async fn conflicts_across_chunk_boundary(url: &str) {
