@@ -11,8 +11,9 @@
 //! - a plain rusqlite insert of the same `(series_id, ts, value)` rows into a `WITHOUT ROWID`
 //!   table, in WAL mode with `synchronous = NORMAL`, 100,000 rows per transaction.
 //!
-//! Two more rows help to tell where the pipeline's time goes: `plan_batch` alone, and the
-//! plain insert into a table with the six columns of the store's `observations` table.
+//! More rows help to tell where the pipeline's time goes: `plan_batch` alone, and the plain
+//! insert into a table with the six columns of the store's `observations` table, once with
+//! the batch's UUID text in every row as the store writes it and once with an integer.
 
 use std::collections::HashMap;
 use std::error::Error;
@@ -80,6 +81,11 @@ async fn run(rows: usize) -> BenchResult<()> {
     let plan = time_plan(&parsed)?;
     let plain = time_plain_insert(&folder.path().join("plain.db"), &parsed, PlainColumns::Three)?;
     let plain_wide = time_plain_insert(&folder.path().join("plain-wide.db"), &parsed, PlainColumns::StoreSix)?;
+    let plain_integer_batch = time_plain_insert(
+        &folder.path().join("plain-int.db"),
+        &parsed,
+        PlainColumns::StoreSixIntegerBatch,
+    )?;
 
     let table = [
         ("decode + split CSV (csv_rows)", split),
@@ -89,6 +95,7 @@ async fn run(rows: usize) -> BenchResult<()> {
         ("full pipeline (csv_rows -> Ingestor)", pipeline),
         ("plain rusqlite insert", plain),
         ("plain insert, the store's 6 columns", plain_wide),
+        ("  same, integer batch id", plain_integer_batch),
     ];
     println!("{:<40} {:>9} {:>12}", "phase", "seconds", "rows/s");
     for (name, elapsed) in table {
@@ -217,6 +224,8 @@ async fn time_pipeline(store_dir: &Path, csv_path: &Path, rows: usize) -> BenchR
 enum PlainColumns {
     Three,
     StoreSix,
+    /// The store's six columns with an integer in place of the batch's UUID text.
+    StoreSixIntegerBatch,
 }
 
 fn time_plain_insert(path: &Path, parsed: &[IncomingObservation], columns: PlainColumns) -> BenchResult<Duration> {
@@ -227,9 +236,10 @@ fn time_plain_insert(path: &Path, parsed: &[IncomingObservation], columns: Plain
                  PRIMARY KEY (series_id, ts)) WITHOUT ROWID;",
             "INSERT INTO observations (series_id, ts, value) VALUES (?1, ?2, ?3)",
         ),
-        PlainColumns::StoreSix => (
+        // `batch_id` has no declared type, so it keeps the text or the integer as bound.
+        PlainColumns::StoreSix | PlainColumns::StoreSixIntegerBatch => (
             "CREATE TABLE observations (series_id INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL,
-                 batch_id TEXT NOT NULL, row_no INTEGER NOT NULL, ingested_at INTEGER NOT NULL,
+                 batch_id NOT NULL, row_no INTEGER NOT NULL, ingested_at INTEGER NOT NULL,
                  PRIMARY KEY (series_id, ts)) WITHOUT ROWID;",
             "INSERT INTO observations (series_id, ts, value, batch_id, row_no, ingested_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -239,7 +249,10 @@ fn time_plain_insert(path: &Path, parsed: &[IncomingObservation], columns: Plain
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; {table}"
     ))?;
     // A batch id as the pipeline makes it: a hyphenated UUID of 36 characters.
-    let batch_id = uuid::Uuid::now_v7().to_string();
+    let batch_id: Box<dyn rusqlite::ToSql> = match columns {
+        PlainColumns::StoreSixIntegerBatch => Box::new(1_i64),
+        _ => Box::new(uuid::Uuid::now_v7().to_string()),
+    };
     let started = Instant::now();
     for chunk in parsed.chunks(PLAIN_TRANSACTION_ROWS) {
         let transaction = connection.transaction()?;
@@ -248,11 +261,11 @@ fn time_plain_insert(path: &Path, parsed: &[IncomingObservation], columns: Plain
             for o in chunk {
                 match columns {
                     PlainColumns::Three => insert.execute(rusqlite::params![o.series_id, o.time, o.value])?,
-                    PlainColumns::StoreSix => insert.execute(rusqlite::params![
+                    _ => insert.execute(rusqlite::params![
                         o.series_id,
                         o.time,
                         o.value,
-                        batch_id,
+                        &batch_id,
                         o.row,
                         START_MS
                     ])?,
