@@ -11,9 +11,10 @@
 //! - a plain rusqlite insert of the same `(series_id, ts, value)` rows into a `WITHOUT ROWID`
 //!   table, in WAL mode with `synchronous = NORMAL`, 100,000 rows per transaction.
 //!
-//! More rows help to tell where the pipeline's time goes: `plan_batch` alone, and the plain
-//! insert into a table with the six columns of the store's `observations` table, once with
-//! the batch's UUID text in every row as the store writes it and once with an integer.
+//! More rows help to tell where the pipeline's time goes. One times `plan_batch` alone. Two
+//! time the plain insert into a table with the six columns of the store's `observations`
+//! table: once with the batch's UUID text in every row, as the store writes it, and once
+//! with an integer in its place.
 
 use std::collections::HashMap;
 use std::error::Error;
