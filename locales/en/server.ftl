@@ -33,3 +33,22 @@ what-entity = Entity
 what-indicator = Indicator
 unbounded = unbounded
 what-route = Route
+
+## Login, permissions, audit
+
+error-forbidden-action = Your account may not perform this action within its assigned scope.
+error-two-factor-required = Two-factor authentication required: enter the code from your authenticator app to continue.
+error-csrf = Request refused: the anti-forgery (CSRF) token is missing or the request came from another site. Reload the page and try again.
+error-rate-limited = Too many requests from this address. Try again in { $seconds } seconds.
+error-login-failed = Wrong username or password.
+error-login-locked = The account is locked after repeated failed logins. Try again after { $until }, or ask a system administrator to unlock it.
+error-login-throttled = Too many failed logins from this address. Try again after { $until }.
+error-invalid-code = Wrong or expired two-factor code. Enter the 6-digit code shown in your authenticator app.
+error-weak-password = The new password is not accepted: { $reason }
+error-already-exists = { $what } "{ $key }" already exists.
+password-too-short = it needs at least 12 characters.
+password-too-long = it is longer than 256 characters.
+password-common = it is too common and easy to guess. Use a long, unusual phrase.
+password-contains-username = it must not contain the username.
+what-user = User
+what-api-key = API key

@@ -33,3 +33,22 @@ what-entity = đối tượng
 what-indicator = chỉ tiêu
 unbounded = không giới hạn
 what-route = đường dẫn
+
+## Đăng nhập, phân quyền, kiểm toán
+
+error-forbidden-action = Tài khoản của bạn không có quyền thực hiện thao tác này trong phạm vi được giao.
+error-two-factor-required = Cần xác thực hai lớp: nhập mã từ ứng dụng xác thực để tiếp tục.
+error-csrf = Yêu cầu bị từ chối vì thiếu mã chống giả mạo (CSRF) hoặc đến từ trang khác. Tải lại trang rồi thử lại.
+error-rate-limited = Quá nhiều yêu cầu từ địa chỉ này. Thử lại sau { $seconds } giây.
+error-login-failed = Tên đăng nhập hoặc mật khẩu không đúng.
+error-login-locked = Tài khoản tạm khóa do nhập sai nhiều lần. Thử lại sau { $until }, hoặc liên hệ quản trị hệ thống để mở khóa.
+error-login-throttled = Quá nhiều lần đăng nhập sai từ địa chỉ này. Thử lại sau { $until }.
+error-invalid-code = Mã xác thực hai lớp không đúng hoặc đã hết hạn. Nhập mã 6 chữ số đang hiển thị trong ứng dụng xác thực.
+error-weak-password = Mật khẩu mới không đạt yêu cầu: { $reason }
+error-already-exists = { $what } "{ $key }" đã tồn tại.
+password-too-short = cần ít nhất 12 ký tự.
+password-too-long = dài quá 256 ký tự.
+password-common = quá phổ biến, dễ bị đoán. Hãy dùng một cụm từ dài, khó đoán.
+password-contains-username = không được chứa tên đăng nhập.
+what-user = người dùng
+what-api-key = khóa API

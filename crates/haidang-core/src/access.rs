@@ -94,7 +94,9 @@ pub enum Action {
     ReadSystemStatus,
     /// Open data: series, observations, sources, entities, units, map layers.
     ReadOpenData,
-    /// Log in, log out, read one's own account.
+    /// Start a session with a password.
+    LogIn,
+    /// Confirm a second factor, log out, read one's own account, change one's password.
     UseOwnAccount,
     /// Push observations into the sources in scope.
     PushObservations,
@@ -115,9 +117,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::ReadSystemStatus,
         Action::ReadOpenData,
+        Action::LogIn,
         Action::UseOwnAccount,
         Action::PushObservations,
         Action::DefineSeries,
@@ -133,6 +136,7 @@ impl Action {
         match self {
             Self::ReadSystemStatus => "read_system_status",
             Self::ReadOpenData => "read_open_data",
+            Self::LogIn => "log_in",
             Self::UseOwnAccount => "use_own_account",
             Self::PushObservations => "push_observations",
             Self::DefineSeries => "define_series",
@@ -147,7 +151,7 @@ impl Action {
 
     /// Whether an anonymous caller may do it.
     pub fn is_public(self) -> bool {
-        matches!(self, Self::ReadSystemStatus | Self::ReadOpenData)
+        matches!(self, Self::ReadSystemStatus | Self::ReadOpenData | Self::LogIn)
     }
 
     /// Returns the roles that may do it. This table is the permission matrix; the written
@@ -164,7 +168,7 @@ impl Action {
                 Auditor,
                 AgencySystem,
             ],
-            Self::UseOwnAccount => &[Admin, Operator, Leader, AgencyOfficer, CommuneOfficer, Auditor],
+            Self::LogIn | Self::UseOwnAccount => &[Admin, Operator, Leader, AgencyOfficer, CommuneOfficer, Auditor],
             Self::PushObservations => &[Admin, AgencySystem, AgencyOfficer],
             Self::DefineSeries => &[Admin, AgencySystem, AgencyOfficer],
             Self::ReadBatches => &[Admin, Operator, AgencyOfficer, AgencySystem],

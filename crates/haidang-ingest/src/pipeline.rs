@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono_tz::Tz;
 use haidang_core::RejectReason;
+use haidang_core::audit::AuditEvent;
 use haidang_core::plan::IncomingObservation;
 use haidang_core::series::{SeriesLimits, parse_value};
 use haidang_core::time::{parse_timestamp, parse_with_format};
@@ -66,31 +67,65 @@ pub struct Ingestor<'a> {
     batch_id: String,
     series: HashMap<String, Option<KnownSeries>>,
     factory: Option<&'a dyn SeriesFactory>,
+    /// Sources whose series the batch may write; `None` allows every source. Series of other
+    /// sources are rejected as unknown, so their existence does not leak.
+    allowed_sources: Option<std::collections::HashSet<String>>,
     counts: BatchCounts,
 }
 
 impl<'a> Ingestor<'a> {
     /// Opens a batch in the store.
     pub async fn begin(store: &'a Store, options: BatchOptions, now: i64) -> Result<Self, IngestError> {
+        Self::begin_with(store, options, now, None).await
+    }
+
+    /// Opens a batch and appends `audit` to the audit trail in the same transaction.
+    pub async fn begin_audited(
+        store: &'a Store,
+        options: BatchOptions,
+        now: i64,
+        audit: AuditEvent,
+    ) -> Result<Self, IngestError> {
+        Self::begin_with(store, options, now, Some(audit)).await
+    }
+
+    async fn begin_with(
+        store: &'a Store,
+        options: BatchOptions,
+        now: i64,
+        audit: Option<AuditEvent>,
+    ) -> Result<Self, IngestError> {
         let batch_id = uuid::Uuid::now_v7().to_string();
-        store
-            .begin_batch(NewBatch {
-                id: batch_id.clone(),
-                source_key: options.source_key.clone(),
-                format: options.format.clone(),
-                file_name: options.file_name.clone(),
-                api_key_id: options.api_key_id.clone(),
-                received_at: now,
-            })
-            .await?;
+        let batch = NewBatch {
+            id: batch_id.clone(),
+            source_key: options.source_key.clone(),
+            format: options.format.clone(),
+            file_name: options.file_name.clone(),
+            api_key_id: options.api_key_id.clone(),
+            received_at: now,
+        };
+        match audit {
+            Some(mut event) => {
+                event.object = Some(format!("batch:{batch_id}"));
+                store.begin_batch_audited(batch, event).await?;
+            }
+            None => store.begin_batch(batch).await?,
+        }
         Ok(Self {
             store,
             options,
             batch_id,
             series: HashMap::new(),
             factory: None,
+            allowed_sources: None,
             counts: BatchCounts::default(),
         })
+    }
+
+    /// Limits the batch to series of `sources`; `None` lifts the limit.
+    pub fn with_allowed_sources(mut self, sources: Option<std::collections::HashSet<String>>) -> Self {
+        self.allowed_sources = sources;
+        self
     }
 
     /// Lets the batch define series that its rows name but the store lacks.
@@ -167,6 +202,7 @@ impl<'a> Ingestor<'a> {
         let found = self.store.series_by_keys(missing.clone()).await?;
         for key in missing {
             let known = match found.get(&key) {
+                Some(record) if !self.source_allowed(record.definition.source_key.as_deref()) => None,
                 Some(record) => Some(KnownSeries {
                     id: record.id,
                     min: record.definition.min,
@@ -177,6 +213,13 @@ impl<'a> Ingestor<'a> {
             self.series.insert(key, known);
         }
         Ok(())
+    }
+
+    fn source_allowed(&self, source: Option<&str>) -> bool {
+        match &self.allowed_sources {
+            None => true,
+            Some(allowed) => source.is_some_and(|s| allowed.contains(s)),
+        }
     }
 
     async fn define_series(&self, key: &str, chunk: &[RawRow], now: i64) -> Result<Option<KnownSeries>, IngestError> {

@@ -10,6 +10,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
+use crate::identity::Principal;
 use crate::state::AppState;
 
 /// Prefix of every key, so that a leaked key is recognisable in logs and scanners.
@@ -30,37 +31,36 @@ pub fn hash_key(key: &str) -> String {
     hex::encode(Sha256::digest(key.as_bytes()))
 }
 
-/// The caller of a write request, authenticated by its API key.
+/// An authenticated caller (a user session or an API key), for handlers that need one.
+/// The route policy has already checked the caller's role.
 #[derive(Debug, Clone)]
 pub struct ApiCaller {
+    /// `user:<id>` or `key:<id>`.
     pub key_id: String,
     pub name: String,
+    /// The first role of the caller's grants, such as `admin`.
     pub role: String,
+    pub principal: Principal,
 }
 
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let Some(key) = header.and_then(|h| h.strip_prefix("Bearer ")).map(str::trim) else {
-            return Err(ApiError::unauthenticated());
-        };
-        if !key.starts_with(KEY_PREFIX) {
+        let principal = Principal::from_request_parts(parts, state).await?;
+        if matches!(principal, Principal::Anonymous) {
             return Err(ApiError::unauthenticated());
         }
-        let record = state.store.use_api_key(hash_key(key), state.now()).await?;
-        let record = record.ok_or_else(ApiError::unauthenticated)?;
-        if !ROLES.contains(&record.role.as_str()) {
-            return Err(ApiError::forbidden(&record.role));
-        }
+        let role = principal
+            .grants()
+            .first()
+            .map(|g| g.role.as_str().to_owned())
+            .unwrap_or_default();
         Ok(Self {
-            key_id: record.id,
-            name: record.name,
-            role: record.role,
+            key_id: principal.actor(),
+            name: principal.actor_name(),
+            role,
+            principal,
         })
     }
 }

@@ -66,6 +66,79 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", "error-forbidden").arg("role", role)
     }
 
+    /// The caller's grants do not include the action.
+    pub fn forbidden_action() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", "error-forbidden-action")
+    }
+
+    pub fn two_factor_required() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "TWO_FACTOR_REQUIRED",
+            "error-two-factor-required",
+        )
+    }
+
+    pub fn csrf() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "CSRF_CHECK_FAILED", "error-csrf")
+    }
+
+    pub fn rate_limited(wait_ms: i64) -> Self {
+        let seconds = (wait_ms + 999) / 1000;
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", "error-rate-limited")
+            .arg("seconds", seconds.to_string())
+    }
+
+    pub fn route_without_policy() -> Self {
+        let mut error = Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "ROUTE_WITHOUT_POLICY",
+            "error-internal",
+        );
+        error.cause = Some("route has no access policy".to_owned());
+        error
+    }
+
+    /// Wrong username or password, with no hint of which.
+    pub fn login_failed() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "LOGIN_FAILED", "error-login-failed")
+    }
+
+    /// The username is locked after repeated failures; `until` is a local time of day.
+    pub fn login_locked(until: &str) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "LOGIN_LOCKED", "error-login-locked").arg("until", until)
+    }
+
+    pub fn login_throttled(until: &str) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "LOGIN_THROTTLED",
+            "error-login-throttled",
+        )
+        .arg("until", until)
+    }
+
+    pub fn invalid_code() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_TWO_FACTOR_CODE",
+            "error-invalid-code",
+        )
+    }
+
+    /// A new password breaks a rule; `reason_id` is the message id of the rule.
+    pub fn weak_password(reason_id: &'static str) -> Self {
+        let mut error = Self::new(StatusCode::BAD_REQUEST, "WEAK_PASSWORD", "error-weak-password");
+        error.args.push(("reason", MessageArg::Message(reason_id)));
+        error
+    }
+
+    pub fn conflict(what: &'static str, key: &str) -> Self {
+        let mut error = Self::new(StatusCode::CONFLICT, "ALREADY_EXISTS", "error-already-exists").arg("key", key);
+        error.args.push(("what", MessageArg::Message(what)));
+        error
+    }
+
     /// `what` is the message id of the noun, such as `what-series`.
     pub fn not_found(code: &'static str, what: &'static str, key: &str) -> Self {
         let mut error = Self::new(StatusCode::NOT_FOUND, code, "error-not-found").arg("key", key);

@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod identity;
 pub mod metrics;
 pub mod state;
 pub mod web;
@@ -30,8 +31,10 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 /// Builds the application's router. Tests call it directly, without a socket.
 pub fn router(state: AppState) -> Router {
     api::routes()
+        .route_layer(middleware::from_fn_with_state(state.clone(), identity::enforce))
         .route_layer(middleware::from_fn(metrics::track_requests))
         .fallback(web::static_or_not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), identity::authenticate))
         .layer(middleware::from_fn(error::localize_errors))
         .layer(middleware::from_fn(web::security_headers))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -70,7 +70,8 @@ pub struct UserUpdate {
     pub password_hash: Option<String>,
     /// `Some(None)` removes the second factor; `Some(Some((secret, enabled)))` sets it.
     pub totp: Option<Option<(String, bool)>>,
-    /// Clears failed logins and any lock.
+    /// Clears failed logins and any lock, including the failures recorded under the
+    /// username.
     pub unlock: bool,
 }
 
@@ -117,23 +118,24 @@ impl Store {
         dispatch!(self, s => s.user_by(true, id.to_owned()).await)
     }
 
-    /// Counts a failed login against the account (when known) and the address, locks the
-    /// account for `lock_ms` once it reaches `lock_after` failures, and audits the attempt.
+    /// Records a failed login under each of `keys` (such as `addr:10.0.0.1` and
+    /// `user:an`), counts it against the account when known, marks the account locked for
+    /// `lock_ms` once it reaches `lock_after` failures, and audits the attempt.
     pub async fn record_login_failure(
         &self,
         user_id: Option<&str>,
-        address: &str,
+        keys: Vec<String>,
         now: i64,
         lock_after: i64,
         lock_ms: i64,
         audit: AuditEvent,
     ) -> Result<Option<LoginFailure>, StoreError> {
-        dispatch!(self, s => s.record_login_failure(user_id.map(str::to_owned), address.to_owned(), now, lock_after, lock_ms, audit).await)
+        dispatch!(self, s => s.record_login_failure(user_id.map(str::to_owned), keys, now, lock_after, lock_ms, audit).await)
     }
 
-    /// Counts failed logins from `address` since `since`.
-    pub async fn address_failures(&self, address: &str, since: i64) -> Result<i64, StoreError> {
-        dispatch!(self, s => s.address_failures(address.to_owned(), since).await)
+    /// Returns the times of failed logins recorded under `key` since `since`, oldest first.
+    pub async fn login_failure_times(&self, key: &str, since: i64) -> Result<Vec<i64>, StoreError> {
+        dispatch!(self, s => s.login_failure_times(key.to_owned(), since).await)
     }
 
     /// Stores a new session, clears the account's failed logins, and audits the login.

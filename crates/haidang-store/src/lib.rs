@@ -106,6 +106,10 @@ impl Store {
         dispatch!(self, s => s.upsert_agency(agency, now).await)
     }
 
+    pub async fn agencies(&self) -> Result<Vec<Agency>, StoreError> {
+        dispatch!(self, s => s.agencies().await)
+    }
+
     pub async fn upsert_source(&self, source: Source, now: i64) -> Result<(), StoreError> {
         dispatch!(self, s => s.upsert_source(source, now).await)
     }
@@ -247,6 +251,11 @@ impl Store {
     /// Revokes the key named `name` and appends `audit` in the same transaction.
     pub async fn revoke_api_key_audited(&self, name: &str, now: i64, audit: AuditEvent) -> Result<bool, StoreError> {
         dispatch!(self, s => s.revoke_api_key(name.to_owned(), now, Some(audit)).await)
+    }
+
+    /// Replaces the secret of the active key named `name`; the old secret stops working at once.
+    pub async fn rotate_api_key(&self, name: &str, key_hash: String, audit: AuditEvent) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.rotate_api_key(name.to_owned(), key_hash, audit).await)
     }
 
     pub async fn api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {

@@ -161,6 +161,11 @@ pub struct ApiKeyRecord {
     pub id: String,
     pub name: String,
     pub role: String,
+    /// Agency whose system uses the key; its sources bound what the key may write.
+    pub agency_key: Option<String>,
+    /// Sources the key may write to; `None` allows every source of its agency.
+    pub sources: Option<Vec<String>>,
+    pub expires_at: Option<i64>,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
     pub last_used_at: Option<i64>,

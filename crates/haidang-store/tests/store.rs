@@ -114,9 +114,27 @@ async fn bucket_values(store: &Store, series_id: i64, step: Step, aggregate: Agg
 }
 
 async fn migrations_apply_once(url: &str) {
+    let backend = if url.starts_with("sqlite:") {
+        "sqlite"
+    } else {
+        "postgres"
+    };
+    let folder = format!("{}/migrations/{backend}", env!("CARGO_MANIFEST_DIR"));
+    let files = std::fs::read_dir(&folder)
+        .expect("list migrations")
+        .filter(|entry| {
+            entry
+                .as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))
+        })
+        .count();
     let store = Store::open(url).await.expect("open store");
     assert!(!store.is_ready().await.expect("readiness before migrating"));
-    assert_eq!(store.migrate().await.expect("first migration"), 1);
+    assert_eq!(
+        store.migrate().await.expect("first migration"),
+        files,
+        "one per file in {folder}"
+    );
     assert_eq!(store.migrate().await.expect("second migration"), 0);
     assert!(store.is_ready().await.expect("readiness after migrating"));
 }
@@ -676,6 +694,9 @@ async fn units_resolve_codes_by_date(url: &str) {
 async fn api_key_lifecycle(url: &str) {
     let store = open_store(url).await;
     let record = ApiKeyRecord {
+        agency_key: None,
+        sources: None,
+        expires_at: None,
         id: "key-1".into(),
         name: "so-tnmt-feed".into(),
         role: "ingest".into(),

@@ -169,6 +169,9 @@ pub async fn api_key(config: &Config, action: KeyAction) -> anyhow::Result<()> {
             }
             let key = generate_key();
             let record = ApiKeyRecord {
+                agency_key: None,
+                sources: None,
+                expires_at: None,
                 id: uuid::Uuid::now_v7().to_string(),
                 name: name.clone(),
                 role,

@@ -1,5 +1,8 @@
 //! Routes of the JSON API, health checks and metrics.
 
+pub mod api_keys;
+pub mod audit;
+pub mod auth;
 pub mod catalog;
 pub mod health;
 pub mod map;
@@ -8,9 +11,10 @@ pub mod openapi;
 pub mod params;
 pub mod series;
 pub mod units;
+pub mod users;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 
 use crate::state::AppState;
 
@@ -35,4 +39,17 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/indicators/{indicator}/units", get(units::indicator_by_unit))
         .route("/api/v1/map/boundaries", get(map::boundaries))
         .route("/api/v1/map/typhoons", get(map::typhoons))
+        .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/two-factor", post(auth::two_factor))
+        .route("/api/v1/auth/logout", post(auth::logout))
+        .route("/api/v1/auth/logout-all", post(auth::logout_all))
+        .route("/api/v1/auth/me", get(auth::me))
+        .route("/api/v1/auth/password", post(auth::change_password))
+        .route("/api/v1/users", get(users::list).post(users::create))
+        .route("/api/v1/users/{id}", get(users::get_one).merge(patch(users::update)))
+        .route("/api/v1/api-keys", get(api_keys::list).post(api_keys::create))
+        .route("/api/v1/api-keys/{name}/rotate", post(api_keys::rotate))
+        .route("/api/v1/api-keys/{name}", axum::routing::delete(api_keys::revoke))
+        .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/audit/export", get(audit::export))
 }

@@ -8,17 +8,22 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use haidang_core::access::Action;
+use haidang_core::audit::Outcome;
 use haidang_core::time::format_instant;
 use haidang_ingest::canonical::{csv_rows, json_rows};
 use haidang_ingest::decode::TextEncoding;
 use haidang_ingest::pipeline::{BatchOptions, IngestError, Ingestor};
-use haidang_store::RejectedRow;
+use haidang_store::{BatchRecord, RejectedRow};
 use serde::Serialize;
+use serde_json::json;
 
 use crate::api::params;
 use crate::auth::ApiCaller;
 use crate::error::ApiError;
 use crate::i18n::{Lang, message};
+use crate::identity::scope::{covers_record, source_scope, writable_sources};
+use crate::identity::{ClientAddress, Principal};
 use crate::state::AppState;
 
 /// Counts of a batch: every row is in exactly one of the four.
@@ -92,6 +97,7 @@ pub struct PointList {
 pub async fn push(
     State(state): State<AppState>,
     caller: ApiCaller,
+    address: ClientAddress,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
     body: Bytes,
@@ -111,19 +117,33 @@ pub async fn push(
     };
     let clock = state.clock.clone();
     let now = move || clock.now_ms();
+    let allowed = writable_sources(&state, &caller.principal, Action::PushObservations).await?;
     if let Some(source) = query.get("source") {
         let sources = state.store.source_statuses().await?;
-        if !sources.iter().any(|s| &s.source.key == source) {
+        let visible = allowed.as_ref().is_none_or(|a| a.contains(source));
+        if !visible || !sources.iter().any(|s| &s.source.key == source) {
             return Err(ApiError::reference_not_found("source", source));
         }
     }
+    let audit = || {
+        caller.principal.audit(
+            &state,
+            "observations.push",
+            Action::PushObservations,
+            None,
+            Outcome::Success,
+            &address,
+            json!({ "format": media, "source": query.get("source") }),
+        )
+    };
 
     let summary = match media.as_str() {
         "application/json" => {
             let rows = json_rows(&body).map_err(|e| ApiError::invalid_input(e.to_string()))?;
-            let mut ingestor = Ingestor::begin(&state.store, options("json"), state.now())
+            let mut ingestor = Ingestor::begin_audited(&state.store, options("json"), state.now(), audit())
                 .await
-                .map_err(ingest_error)?;
+                .map_err(ingest_error)?
+                .with_allowed_sources(allowed.clone());
             ingestor
                 .push_all(rows.into_iter().map(Ok), &now)
                 .await
@@ -137,9 +157,10 @@ pub async fn push(
                     .ok_or_else(|| ApiError::invalid_parameter("charset", name, "utf-8, utf-16 or windows-1258"))?,
             };
             let rows = csv_rows(&body[..], encoding).map_err(|e| ApiError::invalid_input(e.to_string()))?;
-            let mut ingestor = Ingestor::begin(&state.store, options("csv"), state.now())
+            let mut ingestor = Ingestor::begin_audited(&state.store, options("csv"), state.now(), audit())
                 .await
-                .map_err(ingest_error)?;
+                .map_err(ingest_error)?
+                .with_allowed_sources(allowed.clone());
             ingestor.push_all(rows, &now).await.map_err(ingest_error)?;
             ingestor.finish(state.now()).await.map_err(ingest_error)?
         }
@@ -161,12 +182,12 @@ pub async fn push(
 /// Returns a batch's counts and state.
 #[utoipa::path(get, path = "/api/v1/batches/{batch_id}", tag = "observations",
     params(("batch_id" = String, Path)), responses((status = 200, body = BatchView), (status = 404)))]
-pub async fn batch(State(state): State<AppState>, Path(batch_id): Path<String>) -> Result<Json<BatchView>, ApiError> {
-    let record = state
-        .store
-        .batch(&batch_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("BATCH_NOT_FOUND", "what-batch", &batch_id))?;
+pub async fn batch(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(batch_id): Path<String>,
+) -> Result<Json<BatchView>, ApiError> {
+    let record = visible_batch(&state, &principal, &batch_id).await?;
     Ok(Json(BatchView {
         report: BatchReport {
             batch_id: record.id,
@@ -190,13 +211,12 @@ pub async fn batch(State(state): State<AppState>, Path(batch_id): Path<String>) 
     responses((status = 200, body = RejectedList), (status = 404)))]
 pub async fn rejected(
     State(state): State<AppState>,
+    principal: Principal,
     Path(batch_id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if state.store.batch(&batch_id).await?.is_none() {
-        return Err(ApiError::not_found("BATCH_NOT_FOUND", "what-batch", &batch_id));
-    }
+    visible_batch(&state, &principal, &batch_id).await?;
     let lang = Lang::from_headers(&headers);
     let rows: Vec<RejectedView> = state
         .store
@@ -272,6 +292,18 @@ pub async fn query(
             })
             .collect(),
     }))
+}
+
+/// Returns the batch when it lies within the caller's scope; otherwise answers 404, so that
+/// the existence of other agencies' batches does not leak.
+async fn visible_batch(state: &AppState, principal: &Principal, batch_id: &str) -> Result<BatchRecord, ApiError> {
+    let not_found = || ApiError::not_found("BATCH_NOT_FOUND", "what-batch", batch_id);
+    let record = state.store.batch(batch_id).await?.ok_or_else(not_found)?;
+    let scope = source_scope(state, record.source_key.as_deref()).await?;
+    if !covers_record(state, principal, Action::ReadBatches, &scope).await? {
+        return Err(not_found());
+    }
+    Ok(record)
 }
 
 fn parse_content_type(value: &str) -> (String, Option<String>) {

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{catalog, health, map, observations, series, units};
+use crate::api::{api_keys, audit, auth, catalog, health, map, observations, series, units, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,6 +16,10 @@ use crate::api::{catalog, health, map, observations, series, units};
         observations::push, observations::batch, observations::rejected, observations::query,
         units::list, units::get_one, units::indicator_by_unit,
         map::boundaries, map::typhoons,
+        auth::login, auth::two_factor, auth::logout, auth::logout_all, auth::me, auth::change_password,
+        users::list, users::create, users::get_one, users::update,
+        api_keys::list, api_keys::create, api_keys::rotate, api_keys::revoke,
+        audit::list, audit::export,
         document,
     ),
     modifiers(&ApiKeyScheme),

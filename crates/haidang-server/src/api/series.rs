@@ -4,6 +4,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use bytes::Bytes;
+use haidang_core::access::Action;
+use haidang_core::audit::Outcome;
 use haidang_core::text::nfc;
 use haidang_core::time::format_instant;
 use haidang_core::{SeriesKey, UnitCode};
@@ -12,6 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::ApiCaller;
 use crate::error::ApiError;
+use crate::identity::ClientAddress;
+use crate::identity::scope::writable_sources;
 use crate::state::AppState;
 
 /// Body of `PUT /api/v1/series/{key}`.
@@ -68,14 +72,52 @@ pub struct SeriesList {
     security(("api_key" = [])))]
 pub async fn put(
     State(state): State<AppState>,
-    _caller: ApiCaller,
+    caller: ApiCaller,
+    address: ClientAddress,
     Path(key): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<SeriesView>), ApiError> {
     let key = SeriesKey::parse(&key).map_err(|e| ApiError::invalid_parameter("key", &e.value, e.rule))?;
     let body: SeriesBody = serde_json::from_slice(&body).map_err(|e| ApiError::invalid_body(e.to_string()))?;
+    let allowed = writable_sources(&state, &caller.principal, Action::DefineSeries).await?;
+    if let Some(allowed) = &allowed {
+        // A scoped caller may define series only for its own sources, and may not learn
+        // whether another agency's series exists.
+        if let Some(existing) = state.store.series(key.as_str()).await?
+            && !existing
+                .definition
+                .source_key
+                .as_ref()
+                .is_some_and(|s| allowed.contains(s))
+        {
+            return Err(ApiError::not_found("SERIES_NOT_FOUND", "what-series", key.as_str()));
+        }
+        match &body.source {
+            Some(source) if allowed.contains(source) => {}
+            Some(source) => return Err(ApiError::reference_not_found("source", source)),
+            None => {
+                return Err(ApiError::invalid_parameter(
+                    "source",
+                    "",
+                    "the key of one of your agency's sources",
+                ));
+            }
+        }
+    }
     let definition = validate(&state, key, body).await?;
-    let (record, created) = state.store.upsert_series(definition, state.now()).await?;
+    let event = caller.principal.audit(
+        &state,
+        "series.define",
+        Action::DefineSeries,
+        Some(format!("series:{}", definition.key)),
+        Outcome::Success,
+        &address,
+        serde_json::json!({ "source": definition.source_key, "unit": definition.unit }),
+    );
+    let (record, created) = state
+        .store
+        .upsert_series_audited(definition, state.now(), event)
+        .await?;
     tracing::info!(series = %record.definition.key, created, "series defined");
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(view_of_record(&state, record, None))))

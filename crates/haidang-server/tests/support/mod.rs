@@ -33,6 +33,9 @@ impl TestApp {
         store.migrate().await.expect("migrate the test database");
         let key = generate_key();
         let record = ApiKeyRecord {
+            agency_key: None,
+            sources: None,
+            expires_at: None,
             id: uuid::Uuid::now_v7().to_string(),
             name: "test-admin".into(),
             role: "admin".into(),
@@ -97,17 +100,18 @@ impl TestApp {
         (status, bytes)
     }
 
+    /// Sends a GET with the administrator's key.
     pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
-        self.request("GET", uri, None, None).await
+        self.request("GET", uri, Some(&self.key), None).await
     }
 
     pub async fn get_lang(&self, uri: &str, language: &str) -> (StatusCode, Value) {
-        let (status, bytes) = self.raw("GET", uri, None, None, Some(language)).await;
+        let (status, bytes) = self.raw("GET", uri, Some(&self.key), None, Some(language)).await;
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
     pub async fn get_text(&self, uri: &str) -> (StatusCode, String) {
-        let (status, bytes) = self.raw("GET", uri, None, None, None).await;
+        let (status, bytes) = self.raw("GET", uri, Some(&self.key), None, None).await;
         (status, String::from_utf8(bytes).expect("UTF-8 body"))
     }
 

@@ -142,6 +142,12 @@ impl PgStore {
                 .bind(&id)
                 .execute(&mut *tx)
                 .await?;
+            sqlx::query(
+                "DELETE FROM login_failures WHERE address = 'user:' || (SELECT lower(username) FROM users WHERE id = $1)",
+            )
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let Some(grants) = &update.grants {
             sqlx::query("DELETE FROM user_grants WHERE user_id = $1")
@@ -192,18 +198,20 @@ impl PgStore {
     pub async fn record_login_failure(
         &self,
         user_id: Option<String>,
-        address: String,
+        keys: Vec<String>,
         now: i64,
         lock_after: i64,
         lock_ms: i64,
         audit: AuditEvent,
     ) -> Result<Option<LoginFailure>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("INSERT INTO login_failures (address, at) VALUES ($1, $2)")
-            .bind(&address)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        for key in &keys {
+            sqlx::query("INSERT INTO login_failures (address, at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
         let mut failure = None;
         if let Some(id) = &user_id {
             let failed: i64 = sqlx::query_scalar(
@@ -230,12 +238,12 @@ impl PgStore {
         Ok(failure)
     }
 
-    pub async fn address_failures(&self, address: String, since: i64) -> Result<i64, StoreError> {
+    pub async fn login_failure_times(&self, key: String, since: i64) -> Result<Vec<i64>, StoreError> {
         Ok(
-            sqlx::query_scalar("SELECT count(*) FROM login_failures WHERE address = $1 AND at >= $2")
-                .bind(address)
+            sqlx::query_scalar("SELECT at FROM login_failures WHERE address = $1 AND at >= $2 ORDER BY at")
+                .bind(key)
                 .bind(since)
-                .fetch_one(&self.pool)
+                .fetch_all(&self.pool)
                 .await?,
         )
     }

@@ -185,6 +185,22 @@ impl PgStore {
         Ok(())
     }
 
+    pub async fn agencies(&self) -> Result<Vec<Agency>, StoreError> {
+        let rows = sqlx::query("SELECT key, name, responsible_person, responsible_title FROM agencies ORDER BY key")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Agency {
+                    key: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    responsible_person: r.try_get(2)?,
+                    responsible_title: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
     pub async fn upsert_source(&self, source: Source, now: i64) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO sources (key, name, agency_key, kind, simulated, expected_interval_secs, description,
@@ -648,22 +664,34 @@ impl PgStore {
         if let Some(event) = &audit {
             identity::append_audit_tx(&mut tx, event).await?;
         }
-        sqlx::query("INSERT INTO api_keys (id, name, role, key_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(record.id)
-            .bind(record.name)
-            .bind(record.role)
-            .bind(key_hash)
-            .bind(record.created_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO api_keys (id, name, role, key_hash, created_at, agency_key, sources, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(record.id)
+        .bind(record.name)
+        .bind(record.role)
+        .bind(key_hash)
+        .bind(record.created_at)
+        .bind(record.agency_key)
+        .bind(
+            record
+                .sources
+                .as_ref()
+                .map(|s| serde_json::to_string(s).unwrap_or_default()),
+        )
+        .bind(record.expires_at)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn use_api_key(&self, key_hash: String, now: i64) -> Result<Option<ApiKeyRecord>, StoreError> {
         let row = sqlx::query(
-            "UPDATE api_keys SET last_used_at = $2 WHERE key_hash = $1 AND revoked_at IS NULL
-             RETURNING id, name, role, created_at, revoked_at, last_used_at",
+            "UPDATE api_keys SET last_used_at = $2
+             WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
+             RETURNING id, name, role, created_at, revoked_at, last_used_at, agency_key, sources, expires_at",
         )
         .bind(key_hash)
         .bind(now)
@@ -686,9 +714,22 @@ impl PgStore {
         Ok(result.rows_affected() > 0)
     }
 
+    pub async fn rotate_api_key(&self, name: String, key_hash: String, audit: AuditEvent) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let result = sqlx::query("UPDATE api_keys SET key_hash = $2 WHERE name = $1 AND revoked_at IS NULL")
+            .bind(name)
+            .bind(key_hash)
+            .execute(&mut *tx)
+            .await?;
+        identity::append_audit_tx(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(result.rows_affected() > 0)
+    }
+
     pub async fn api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, role, created_at, revoked_at, last_used_at FROM api_keys ORDER BY created_at",
+            "SELECT id, name, role, created_at, revoked_at, last_used_at, agency_key, sources, expires_at
+             FROM api_keys ORDER BY created_at",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -844,6 +885,11 @@ fn api_key_from_row(r: &PgRow) -> Result<ApiKeyRecord, StoreError> {
         created_at: r.try_get(3)?,
         revoked_at: r.try_get(4)?,
         last_used_at: r.try_get(5)?,
+        agency_key: r.try_get(6)?,
+        sources: r
+            .try_get::<Option<String>, _>(7)?
+            .and_then(|s| serde_json::from_str(&s).ok()),
+        expires_at: r.try_get(8)?,
     })
 }
 

@@ -117,6 +117,10 @@ impl SqliteStore {
                     "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
                     [&id],
                 )?;
+                tx.execute(
+                    "DELETE FROM login_failures WHERE address = 'user:' || (SELECT lower(username) FROM users WHERE id = ?1)",
+                    [&id],
+                )?;
             }
             if let Some(grants) = &update.grants {
                 tx.execute("DELETE FROM user_grants WHERE user_id = ?1", [&id])?;
@@ -156,17 +160,19 @@ impl SqliteStore {
     pub async fn record_login_failure(
         &self,
         user_id: Option<String>,
-        address: String,
+        keys: Vec<String>,
         now: i64,
         lock_after: i64,
         lock_ms: i64,
         audit: AuditEvent,
     ) -> Result<Option<LoginFailure>, StoreError> {
         self.write(move |tx| {
-            tx.execute(
-                "INSERT INTO login_failures (address, at) VALUES (?1, ?2)",
-                params![address, now],
-            )?;
+            for key in &keys {
+                tx.execute(
+                    "INSERT INTO login_failures (address, at) VALUES (?1, ?2)",
+                    params![key, now],
+                )?;
+            }
             let mut failure = None;
             if let Some(id) = &user_id {
                 let failed: i64 = tx.query_row(
@@ -192,13 +198,14 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn address_failures(&self, address: String, since: i64) -> Result<i64, StoreError> {
+    pub async fn login_failure_times(&self, key: String, since: i64) -> Result<Vec<i64>, StoreError> {
         self.read(move |c| {
-            Ok(c.query_row(
-                "SELECT count(*) FROM login_failures WHERE address = ?1 AND at >= ?2",
-                params![address, since],
-                |r| r.get(0),
-            )?)
+            let mut statement =
+                c.prepare("SELECT at FROM login_failures WHERE address = ?1 AND at >= ?2 ORDER BY at")?;
+            let times = statement
+                .query_map(params![key, since], |r| r.get(0))?
+                .collect::<Result<Vec<i64>, _>>()?;
+            Ok(times)
         })
         .await
     }

@@ -269,6 +269,25 @@ impl SqliteStore {
         .await
     }
 
+    pub async fn agencies(&self) -> Result<Vec<Agency>, StoreError> {
+        self.read(|c| {
+            let mut statement =
+                c.prepare("SELECT key, name, responsible_person, responsible_title FROM agencies ORDER BY key")?;
+            let rows = statement
+                .query_map([], |r| {
+                    Ok(Agency {
+                        key: r.get(0)?,
+                        name: r.get(1)?,
+                        responsible_person: r.get(2)?,
+                        responsible_title: r.get(3)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
     pub async fn upsert_source(&self, source: Source, now: i64) -> Result<(), StoreError> {
         self.write(move |tx| {
             tx.execute(
@@ -641,8 +660,21 @@ impl SqliteStore {
                 identity::append_audit_tx(tx, event)?;
             }
             tx.execute(
-                "INSERT INTO api_keys (id, name, role, key_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![record.id, record.name, record.role, key_hash, record.created_at],
+                "INSERT INTO api_keys (id, name, role, key_hash, created_at, agency_key, sources, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    record.id,
+                    record.name,
+                    record.role,
+                    key_hash,
+                    record.created_at,
+                    record.agency_key,
+                    record
+                        .sources
+                        .as_ref()
+                        .map(|s| serde_json::to_string(s).unwrap_or_default()),
+                    record.expires_at
+                ],
             )?;
             Ok(())
         })
@@ -653,8 +685,9 @@ impl SqliteStore {
         self.write(move |tx| {
             let record = tx
                 .query_row(
-                    "UPDATE api_keys SET last_used_at = ?2 WHERE key_hash = ?1 AND revoked_at IS NULL
-                     RETURNING id, name, role, created_at, revoked_at, last_used_at",
+                    "UPDATE api_keys SET last_used_at = ?2
+                     WHERE key_hash = ?1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?2)
+                     RETURNING id, name, role, created_at, revoked_at, last_used_at, agency_key, sources, expires_at",
                     params![key_hash, now],
                     api_key_from_row,
                 )
@@ -678,10 +711,23 @@ impl SqliteStore {
         .await
     }
 
+    pub async fn rotate_api_key(&self, name: String, key_hash: String, audit: AuditEvent) -> Result<bool, StoreError> {
+        self.write(move |tx| {
+            let changed = tx.execute(
+                "UPDATE api_keys SET key_hash = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+                params![name, key_hash],
+            )?;
+            identity::append_audit_tx(tx, &audit)?;
+            Ok(changed > 0)
+        })
+        .await
+    }
+
     pub async fn api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {
         self.read(|c| {
             let mut statement = c.prepare(
-                "SELECT id, name, role, created_at, revoked_at, last_used_at FROM api_keys ORDER BY created_at",
+                "SELECT id, name, role, created_at, revoked_at, last_used_at, agency_key, sources, expires_at
+                 FROM api_keys ORDER BY created_at",
             )?;
             let rows = statement
                 .query_map([], api_key_from_row)?
@@ -841,6 +887,11 @@ fn api_key_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKeyRecord> {
         created_at: r.get(3)?,
         revoked_at: r.get(4)?,
         last_used_at: r.get(5)?,
+        agency_key: r.get(6)?,
+        sources: r
+            .get::<_, Option<String>>(7)?
+            .and_then(|s| serde_json::from_str(&s).ok()),
+        expires_at: r.get(8)?,
     })
 }
 
