@@ -154,8 +154,16 @@ pub async fn import_file(
 }
 
 pub enum KeyAction {
-    Create { name: String, role: String },
-    Revoke { name: String },
+    Create {
+        name: String,
+        role: String,
+        agency: Option<String>,
+        sources: Option<Vec<String>>,
+        expires_in_days: Option<i64>,
+    },
+    Revoke {
+        name: String,
+    },
     List,
 }
 
@@ -163,15 +171,24 @@ pub async fn api_key(config: &Config, action: KeyAction) -> anyhow::Result<()> {
     let store = open_migrated(config).await?;
     let now = SystemClock.now_ms();
     match action {
-        KeyAction::Create { name, role } => {
+        KeyAction::Create {
+            name,
+            role,
+            agency,
+            sources,
+            expires_in_days,
+        } => {
             if !ROLES.contains(&role.as_str()) {
                 anyhow::bail!("invalid role {role:?}: use one of {}", ROLES.join(", "));
             }
+            if role == "agency" && agency.is_none() {
+                anyhow::bail!("an agency key needs --agency KEY: the agency whose system uses it");
+            }
             let key = generate_key();
             let record = ApiKeyRecord {
-                agency_key: None,
-                sources: None,
-                expires_at: None,
+                agency_key: agency,
+                sources,
+                expires_at: expires_in_days.map(|days| now + days * 86_400_000),
                 id: uuid::Uuid::now_v7().to_string(),
                 name: name.clone(),
                 role,
@@ -179,14 +196,21 @@ pub async fn api_key(config: &Config, action: KeyAction) -> anyhow::Result<()> {
                 revoked_at: None,
                 last_used_at: None,
             };
+            let event = crate::admin::cli_event(
+                "api_key.create",
+                Some(format!("api_key:{name}")),
+                serde_json::json!({ "role": record.role, "agency": record.agency_key }),
+            );
             store
-                .create_api_key(record, hash_key(&key))
+                .create_api_key_audited(record, hash_key(&key), event)
                 .await
                 .with_context(|| format!("could not create the key {name:?}: is the name already used?"))?;
             println!("{key}");
         }
         KeyAction::Revoke { name } => {
-            if !store.revoke_api_key(&name, now).await? {
+            let event =
+                crate::admin::cli_event("api_key.revoke", Some(format!("api_key:{name}")), serde_json::json!({}));
+            if !store.revoke_api_key_audited(&name, now, event).await? {
                 anyhow::bail!("no active key named {name:?}");
             }
             eprintln!("revoked {name}");

@@ -1,5 +1,6 @@
 //! The `haidang` command: serve the IOC, run the demo, migrate, import files, manage keys.
 
+mod admin;
 mod commands;
 mod config;
 mod demo;
@@ -84,6 +85,47 @@ enum Command {
         #[command(subcommand)]
         action: ApiKeyAction,
     },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Work with the audit trail.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create a user; the password is read from the first line of standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// admin, operator, leader, agency_officer, commune_officer or auditor.
+        #[arg(long)]
+        role: String,
+        /// Agency of the grant (for an agency officer).
+        #[arg(long)]
+        agency: Option<String>,
+        /// Administrative unit of the grant (a commune for a commune officer).
+        #[arg(long)]
+        unit: Option<String>,
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Check the hash chain; exits non-zero naming the first edited, deleted or reordered record.
+    Verify {
+        #[command(flatten)]
+        database: Database,
+    },
 }
 
 #[derive(Subcommand)]
@@ -95,6 +137,15 @@ enum ApiKeyAction {
         /// admin or agency.
         #[arg(long)]
         role: String,
+        /// Agency whose system uses the key (required for the agency role).
+        #[arg(long)]
+        agency: Option<String>,
+        /// Source the key may write to; repeat for several. All of the agency's sources when absent.
+        #[arg(long = "source")]
+        sources: Vec<String>,
+        /// Days until the key stops working; no expiry when absent.
+        #[arg(long)]
+        expires_in_days: Option<i64>,
         #[command(flatten)]
         database: Database,
     },
@@ -165,13 +216,60 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::ApiKey { action } => {
             let (database, action) = match action {
-                ApiKeyAction::Create { name, role, database } => (database, commands::KeyAction::Create { name, role }),
+                ApiKeyAction::Create {
+                    name,
+                    role,
+                    agency,
+                    sources,
+                    expires_in_days,
+                    database,
+                } => {
+                    let sources = (!sources.is_empty()).then_some(sources);
+                    (
+                        database,
+                        commands::KeyAction::Create {
+                            name,
+                            role,
+                            agency,
+                            sources,
+                            expires_in_days,
+                        },
+                    )
+                }
                 ApiKeyAction::Revoke { name, database } => (database, commands::KeyAction::Revoke { name }),
                 ApiKeyAction::List { database } => (database, commands::KeyAction::List),
             };
             let config = config::Config::load(file, None, database.database_url)?;
             telemetry::init(config.log_json);
             commands::api_key(&config, action).await
+        }
+        Command::User {
+            action:
+                UserAction::Create {
+                    username,
+                    display_name,
+                    role,
+                    agency,
+                    unit,
+                    database,
+                },
+        } => {
+            let config = config::Config::load(file, None, database.database_url)?;
+            telemetry::init(config.log_json);
+            admin::create_user(
+                &config,
+                &username,
+                &display_name,
+                admin::GrantArgs { role, agency, unit },
+            )
+            .await
+        }
+        Command::Audit {
+            action: AuditAction::Verify { database },
+        } => {
+            let config = config::Config::load(file, None, database.database_url)?;
+            telemetry::init(config.log_json);
+            admin::verify_audit(&config).await
         }
     }
 }
