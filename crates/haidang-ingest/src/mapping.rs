@@ -29,7 +29,8 @@ pub struct Mapping {
     pub time: TimeColumn,
     #[serde(rename = "values")]
     pub value_columns: Vec<ValueColumn>,
-    /// Rows kept only when every named column has one of the listed values.
+    /// Rows kept only when every named column has one of the listed values. A row too short
+    /// to hold a filtered column is kept, so that it is counted and rejected as malformed.
     #[serde(default)]
     pub filter: HashMap<String, Vec<String>>,
     /// How to define series that the file names but that do not exist yet.

@@ -190,9 +190,15 @@ impl<'a> Ingestor<'a> {
     }
 
     async fn resolve_series(&mut self, chunk: &[RawRow], now: i64) -> Result<(), IngestError> {
+        // First row of the chunk that names each series not yet resolved, in row order.
+        let mut first_rows: HashMap<&str, &RawRow> = HashMap::new();
         let mut missing: Vec<String> = Vec::new();
         for row in chunk {
-            if !row.series.is_empty() && !self.series.contains_key(&row.series) && !missing.contains(&row.series) {
+            if !row.series.is_empty()
+                && !self.series.contains_key(&row.series)
+                && !first_rows.contains_key(row.series.as_str())
+            {
+                first_rows.insert(row.series.as_str(), row);
                 missing.push(row.series.clone());
             }
         }
@@ -208,7 +214,10 @@ impl<'a> Ingestor<'a> {
                     min: record.definition.min,
                     max: record.definition.max,
                 }),
-                None => self.define_series(&key, chunk, now).await?,
+                None => match first_rows.get(key.as_str()) {
+                    Some(row) => self.define_series(&key, row, now).await?,
+                    None => None,
+                },
             };
             self.series.insert(key, known);
         }
@@ -222,11 +231,8 @@ impl<'a> Ingestor<'a> {
         }
     }
 
-    async fn define_series(&self, key: &str, chunk: &[RawRow], now: i64) -> Result<Option<KnownSeries>, IngestError> {
+    async fn define_series(&self, key: &str, row: &RawRow, now: i64) -> Result<Option<KnownSeries>, IngestError> {
         let Some(factory) = self.factory else { return Ok(None) };
-        let Some(row) = chunk.iter().find(|r| r.series == key) else {
-            return Ok(None);
-        };
         let Some(definition) = factory.define(key, row) else {
             return Ok(None);
         };
