@@ -52,3 +52,23 @@ password-common = it is too common and easy to guess. Use a long, unusual phrase
 password-contains-username = it must not contain the username.
 what-user = User
 what-api-key = API key
+
+## Connectors
+
+what-connector = Connector
+connector-required = Setting "{ $field }" is missing or empty. Give it a value.
+connector-out-of-range = Setting "{ $field }" has the value "{ $value }", which is out of range. Use a number from { $min } to { $max }.
+connector-one-of = Setting "{ $field }" has the value "{ $value }", which is not accepted. Use { $allowed }.
+connector-invalid-key = Setting "{ $field }" has the value "{ $value }", which is not a valid key. Use 1 to 128 characters from A–Z, a–z, 0–9, ".", "_", ":" and "-".
+connector-pointer = Setting "{ $field }" has the value "{ $value }", which is not a JSON pointer. Leave it empty for the whole document or start it with "/", such as "/pm25".
+connector-placeholder = Setting "{ $field }" has the value "{ $value }", which uses the placeholder {"{"}{ $placeholder }{"}"}, not offered here. Use { $allowed }.
+connector-topic-filter = Setting "{ $field }" has the value "{ $value }", which is not a valid MQTT topic filter: "+" and "#" must fill a whole level and "#" must come last, such as "tram/+/khong-khi".
+connector-cron = Setting "{ $field }" has the value "{ $value }", which is not a cron schedule ({ $detail }). Use 5 or 6 fields, such as "*/15 * * * *" or "0 */15 * * * *".
+connector-url = Setting "{ $field }" has the value "{ $value }", which is not a valid http:// or https:// URL.
+connector-zone = Setting "{ $field }" has the value "{ $value }", which is not a time zone. Use an IANA name, such as Asia/Ho_Chi_Minh.
+connector-kind-count = A connector needs exactly one of the sections mqtt, pull, ngsi_ld and file; found: { $value }.
+connector-mapping = Setting "{ $field }" is not a valid mapping: { $detail }
+connector-key-mismatch = Setting "{ $field }" has the value "{ $value }", which differs from the connector key "{ $expected }" in the path. Remove the setting or make the two equal.
+error-ngsi-connector-required = The NGSI-LD connector is not named ({ $count } connectors of kind ngsi-ld exist). Name it with the parameter "?connector=<key>" or the header "NGSILD-Tenant".
+error-file-connector-required = Source "{ $source }" has { $count } connectors of kind file. Name one with the parameter "?connector=<key>".
+error-resubmit-row = Row { $row } of batch "{ $batch }" has no rejection waiting for correction. Resubmit only rows that are rejected and not yet resolved.

@@ -52,3 +52,23 @@ password-common = quá phổ biến, dễ bị đoán. Hãy dùng một cụm t�
 password-contains-username = không được chứa tên đăng nhập.
 what-user = người dùng
 what-api-key = khóa API
+
+## Kết nối dữ liệu (connector)
+
+what-connector = kết nối
+connector-required = Thiết lập "{ $field }" đang thiếu hoặc để trống. Hãy điền giá trị cho thiết lập này.
+connector-out-of-range = Thiết lập "{ $field }" có giá trị "{ $value }" nằm ngoài khoảng cho phép. Dùng một số từ { $min } đến { $max }.
+connector-one-of = Thiết lập "{ $field }" có giá trị "{ $value }" không được chấp nhận. Dùng { $allowed }.
+connector-invalid-key = Thiết lập "{ $field }" có giá trị "{ $value }" không phải khóa hợp lệ. Dùng từ 1 đến 128 ký tự gồm A–Z, a–z, 0–9, ".", "_", ":" và "-".
+connector-pointer = Thiết lập "{ $field }" có giá trị "{ $value }" không phải JSON pointer. Để trống nếu lấy cả tài liệu, hoặc bắt đầu bằng "/", ví dụ "/pm25".
+connector-placeholder = Thiết lập "{ $field }" có giá trị "{ $value }" dùng chỗ thay thế {"{"}{ $placeholder }{"}"}, vốn không có ở đây. Dùng { $allowed }.
+connector-topic-filter = Thiết lập "{ $field }" có giá trị "{ $value }" không phải bộ lọc chủ đề MQTT hợp lệ: "+" và "#" phải chiếm trọn một cấp, và "#" phải đứng cuối, ví dụ "tram/+/khong-khi".
+connector-cron = Thiết lập "{ $field }" có giá trị "{ $value }" không phải lịch cron hợp lệ ({ $detail }). Dùng 5 hoặc 6 trường, ví dụ "*/15 * * * *" hoặc "0 */15 * * * *".
+connector-url = Thiết lập "{ $field }" có giá trị "{ $value }" không phải địa chỉ http:// hoặc https:// hợp lệ.
+connector-zone = Thiết lập "{ $field }" có giá trị "{ $value }" không phải múi giờ. Dùng tên IANA, ví dụ Asia/Ho_Chi_Minh.
+connector-kind-count = Mỗi kết nối cần đúng một trong các mục mqtt, pull, ngsi_ld và file; hiện có: { $value }.
+connector-mapping = Thiết lập "{ $field }" không phải ánh xạ hợp lệ: { $detail }
+connector-key-mismatch = Thiết lập "{ $field }" có giá trị "{ $value }" khác khóa kết nối "{ $expected }" trên đường dẫn. Hãy bỏ thiết lập này hoặc để hai giá trị trùng nhau.
+error-ngsi-connector-required = Không xác định được kết nối NGSI-LD (đang có { $count } kết nối loại ngsi-ld). Ghi rõ kết nối bằng tham số "?connector=<khóa>" hoặc tiêu đề "NGSILD-Tenant".
+error-file-connector-required = Nguồn "{ $source }" có { $count } kết nối loại file. Ghi rõ kết nối bằng tham số "?connector=<khóa>".
+error-resubmit-row = Dòng { $row } của lô "{ $batch }" không có lỗi nào đang chờ sửa. Chỉ gửi lại những dòng đang bị từ chối và chưa được xử lý.

@@ -15,6 +15,7 @@
 //! column is read, each into a batch of its own. The row number of a rejected row is the
 //! spreadsheet's row number.
 
+use std::collections::HashSet;
 use std::io::Cursor;
 
 use calamine::{Data, ExcelDateTime, ExcelDateTimeType, Reader, Sheets};
@@ -404,8 +405,13 @@ fn format_naive(naive: NaiveDateTime, format: Option<&str>) -> String {
     naive.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
+/// Limit on the sources whose series a file may write; `None` for no limit.
+pub type AllowedSources = Option<HashSet<String>>;
+
 /// Imports a file through `mapping`: CSV in one batch, a workbook in one batch per sheet.
-/// `options` gives the source, API key and file name; its format is set here.
+/// `options` gives the source, API key and file name; its format is set here. Series of
+/// sources outside `allowed` are rejected.
+#[allow(clippy::too_many_arguments)]
 pub async fn import(
     store: &Store,
     kind: FileKind,
@@ -413,6 +419,7 @@ pub async fn import(
     mapping: &Mapping,
     sheet: &SheetOptions,
     options: BatchOptions,
+    allowed: AllowedSources,
     now: &(dyn Fn() -> i64 + Sync),
 ) -> Result<Vec<SheetSummary>, FileError> {
     let mut options = options;
@@ -423,7 +430,7 @@ pub async fn import(
         options.source_key.clone_from(&mapping.source);
     }
     if kind == FileKind::Csv {
-        let summary = import_table(store, bytes, mapping, None, options, now).await?;
+        let summary = import_table(store, bytes, mapping, None, options, allowed, now).await?;
         return Ok(vec![summary]);
     }
     let tables = read_workbook(bytes, sheet, mapping)?;
@@ -439,7 +446,16 @@ pub async fn import(
             Some(file) => format!("{file}#{}", table.sheet),
             None => table.sheet.clone(),
         });
-        let mut summary = import_table(store, &table.csv, &mapping, Some(&table.rows), options, now).await?;
+        let mut summary = import_table(
+            store,
+            &table.csv,
+            &mapping,
+            Some(&table.rows),
+            options,
+            allowed.clone(),
+            now,
+        )
+        .await?;
         summary.sheet = Some(table.sheet.clone());
         summaries.push(summary);
     }
@@ -452,12 +468,15 @@ async fn import_table(
     mapping: &Mapping,
     sheet_rows: Option<&[i64]>,
     options: BatchOptions,
+    allowed: AllowedSources,
     now: &(dyn Fn() -> i64 + Sync),
 ) -> Result<SheetSummary, FileError> {
     let headers = read_headers(csv, mapping)?;
     let factory = TemplateFactory::for_mapping(mapping, headers);
     let rows = mapping.rows(csv)?;
-    let mut ingestor = Ingestor::begin(store, options, now()).await?;
+    let mut ingestor = Ingestor::begin(store, options, now())
+        .await?
+        .with_allowed_sources(allowed);
     if let Some(factory) = &factory {
         ingestor = ingestor.with_series_factory(factory);
     }

@@ -86,6 +86,16 @@ impl Sink {
         }
     }
 
+    /// A sink for one request of a connector that receives requests (NGSI-LD, files): the
+    /// connector is taken as running, so that only counts and errors are reported.
+    pub fn attached(store: Store, identity: Identity, clock: Clock) -> Self {
+        let sink = Self::new(store, identity, clock);
+        if let Ok(mut tracker) = sink.tracker.try_lock() {
+            tracker.state = State::Running;
+        }
+        sink
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

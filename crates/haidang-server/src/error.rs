@@ -186,6 +186,22 @@ impl ApiError {
         .arg("value", value)
     }
 
+    /// An error rendered from the message `message_id` with `args`, for messages that
+    /// belong to one feature (such as the settings of a connector).
+    pub fn with_message(
+        status: StatusCode,
+        code: &'static str,
+        message_id: &'static str,
+        args: Vec<(&'static str, String)>,
+    ) -> Self {
+        let mut error = Self::new(status, code, message_id);
+        error.args = args
+            .into_iter()
+            .map(|(name, value)| (name, MessageArg::Text(value)))
+            .collect();
+        error
+    }
+
     /// Renders the message in `lang`.
     pub fn message(&self, lang: Lang) -> String {
         let args: Vec<(&str, String)> = self

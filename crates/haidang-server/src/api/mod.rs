@@ -4,8 +4,11 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod connectors;
+pub mod dead_letter;
 pub mod health;
 pub mod map;
+pub mod ngsi;
 pub mod observations;
 pub mod openapi;
 pub mod params;
@@ -52,4 +55,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/api-keys/{name}", axum::routing::delete(api_keys::revoke))
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/audit/export", get(audit::export))
+        .route("/api/v1/connectors", get(connectors::list))
+        .route(
+            "/api/v1/connectors/{key}",
+            get(connectors::get_one).put(connectors::put).delete(connectors::delete),
+        )
+        .route("/api/v1/sources/{key}/rejected", get(dead_letter::source_rejected))
+        .route("/api/v1/sources/{key}/files", post(dead_letter::upload))
+        .route("/api/v1/batches/{batch_id}/resubmit", post(dead_letter::resubmit))
+        .route("/ngsi-ld/v1/notify", post(ngsi::notify))
+        .route("/ngsi-ld/v1/entityOperations/upsert", post(ngsi::upsert))
 }

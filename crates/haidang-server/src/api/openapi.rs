@@ -4,7 +4,9 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{api_keys, audit, auth, catalog, health, map, observations, series, units, users};
+use crate::api::{
+    api_keys, audit, auth, catalog, connectors, dead_letter, health, map, ngsi, observations, series, units, users,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +22,9 @@ use crate::api::{api_keys, audit, auth, catalog, health, map, observations, seri
         users::list, users::create, users::get_one, users::update,
         api_keys::list, api_keys::create, api_keys::rotate, api_keys::revoke,
         audit::list, audit::export,
+        connectors::list, connectors::get_one, connectors::put, connectors::delete,
+        dead_letter::source_rejected, dead_letter::upload, dead_letter::resubmit,
+        ngsi::notify, ngsi::upsert,
         document,
     ),
     modifiers(&ApiKeyScheme),

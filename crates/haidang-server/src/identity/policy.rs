@@ -43,6 +43,15 @@ pub const ROUTE_POLICIES: &[(&str, &str, Action)] = &[
     ("DELETE", "/api/v1/api-keys/{name}", Action::ManageApiKeys),
     ("GET", "/api/v1/audit", Action::ReadAudit),
     ("GET", "/api/v1/audit/export", Action::ExportAudit),
+    ("GET", "/api/v1/connectors", Action::ManageConnectors),
+    ("GET", "/api/v1/connectors/{key}", Action::ManageConnectors),
+    ("PUT", "/api/v1/connectors/{key}", Action::ManageConnectors),
+    ("DELETE", "/api/v1/connectors/{key}", Action::ManageConnectors),
+    ("GET", "/api/v1/sources/{key}/rejected", Action::ReadBatches),
+    ("POST", "/api/v1/sources/{key}/files", Action::PushObservations),
+    ("POST", "/api/v1/batches/{batch_id}/resubmit", Action::PushObservations),
+    ("POST", "/ngsi-ld/v1/notify", Action::PushObservations),
+    ("POST", "/ngsi-ld/v1/entityOperations/upsert", Action::PushObservations),
 ];
 
 /// Routes that a session still waiting for its second factor may use.
