@@ -131,6 +131,8 @@ pub struct BatchRecord {
     pub source_key: Option<String>,
     pub format: String,
     pub file_name: Option<String>,
+    /// Who sent the batch: `key:<id>` or `user:<id>`.
+    pub api_key_id: Option<String>,
     /// `open` while rows are being written, `complete` once finished.
     pub status: String,
     pub received_at: i64,

@@ -299,8 +299,10 @@ pub async fn query(
 async fn visible_batch(state: &AppState, principal: &Principal, batch_id: &str) -> Result<BatchRecord, ApiError> {
     let not_found = || ApiError::not_found("BATCH_NOT_FOUND", "what-batch", batch_id);
     let record = state.store.batch(batch_id).await?.ok_or_else(not_found)?;
+    // Senders always see their own batches; others need a grant that covers the source.
+    let own = record.api_key_id.as_deref() == Some(principal.actor().as_str());
     let scope = source_scope(state, record.source_key.as_deref()).await?;
-    if !covers_record(state, principal, Action::ReadBatches, &scope).await? {
+    if !own && !covers_record(state, principal, Action::ReadBatches, &scope).await? {
         return Err(not_found());
     }
     Ok(record)

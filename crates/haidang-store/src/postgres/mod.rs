@@ -587,7 +587,7 @@ impl PgStore {
     pub async fn batch(&self, batch_id: String) -> Result<Option<BatchRecord>, StoreError> {
         let row = sqlx::query(
             "SELECT id, source_key, format, file_name, status, received_at, finished_at, accepted, duplicates,
-                conflicts, rejected FROM batches WHERE id = $1",
+                conflicts, rejected, api_key_id FROM batches WHERE id = $1",
         )
         .bind(batch_id)
         .fetch_optional(&self.pool)
@@ -599,6 +599,7 @@ impl PgStore {
             source_key: r.try_get(1)?,
             format: r.try_get(2)?,
             file_name: r.try_get(3)?,
+            api_key_id: r.try_get(11)?,
             status: r.try_get(4)?,
             received_at: r.try_get(5)?,
             finished_at: r.try_get(6)?,

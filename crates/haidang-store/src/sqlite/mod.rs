@@ -576,7 +576,7 @@ impl SqliteStore {
             let record = c
                 .query_row(
                     "SELECT id, source_key, format, file_name, status, received_at, finished_at, accepted, duplicates,
-                        conflicts, rejected FROM batches WHERE id = ?1",
+                        conflicts, rejected, api_key_id FROM batches WHERE id = ?1",
                     [&batch_id],
                     |r| {
                         Ok(BatchRecord {
@@ -584,6 +584,7 @@ impl SqliteStore {
                             source_key: r.get(1)?,
                             format: r.get(2)?,
                             file_name: r.get(3)?,
+                            api_key_id: r.get(11)?,
                             status: r.get(4)?,
                             received_at: r.get(5)?,
                             finished_at: r.get(6)?,

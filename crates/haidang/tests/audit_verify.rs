@@ -1,0 +1,161 @@
+//! `haidang audit verify` against a real database file and a real PostgreSQL database: an
+//! intact trail verifies, and editing, deleting or reordering one record directly in the
+//! database makes the check fail and name the first bad record.
+
+// Test code may panic on a failed step: that is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::{Command, Output};
+
+fn haidang(args: &[&str], database_url: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_haidang"))
+        .args(args)
+        .args(["--database-url", database_url])
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run haidang")
+}
+
+/// Writes four audited changes through the command line.
+fn write_trail(database_url: &str) {
+    for name in ["so-nnmt", "tt-hcc", "dai-kttv"] {
+        let output = haidang(&["api-key", "create", "--name", name, "--role", "admin"], database_url);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    let output = haidang(&["api-key", "revoke", "--name", "tt-hcc"], database_url);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+fn verify(database_url: &str) -> (bool, String) {
+    let output = haidang(&["audit", "verify"], database_url);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+#[test]
+fn sqlite_tampering_is_detected() {
+    let cases = [
+        (
+            "edited",
+            "UPDATE audit_events SET actor_name = 'someone else' WHERE seq = 2",
+            "record 2",
+            "edited",
+        ),
+        (
+            "deleted",
+            "DELETE FROM audit_events WHERE seq = 2",
+            "record 3",
+            "deleted",
+        ),
+        (
+            "reordered",
+            "UPDATE audit_events SET seq = -2 WHERE seq = 2; UPDATE audit_events SET seq = 2 WHERE seq = 3;
+             UPDATE audit_events SET seq = 3 WHERE seq = -2;",
+            "record 2",
+            "reordered",
+        ),
+    ];
+    for (case, sql, first_bad, word) in cases {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("haidang.db");
+        let url = format!("sqlite://{}", path.display());
+        write_trail(&url);
+        let (ok, text) = verify(&url);
+        assert!(ok, "{case}: an intact trail verifies: {text}");
+        assert!(text.contains("4 records"), "{text}");
+
+        let connection = rusqlite::Connection::open(&path).unwrap();
+        connection.execute_batch(sql).unwrap();
+        drop(connection);
+        let (ok, text) = verify(&url);
+        assert!(!ok, "{case}: tampering must fail the check");
+        assert!(text.contains(first_bad), "{case}: names {first_bad}: {text}");
+        assert!(text.contains(word), "{case}: says {word}: {text}");
+    }
+}
+
+/// A PostgreSQL database created for one test and dropped when the guard goes.
+struct TestDatabase {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl TestDatabase {
+    async fn create() -> Self {
+        use sqlx::Connection;
+        let admin = std::env::var("HAIDANG_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let name = format!("haidang_test_audit_{nanos:x}");
+        let mut connection = sqlx::PgConnection::connect(&admin)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is required for this test: {e}"));
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut connection)
+            .await
+            .unwrap();
+        let base = admin
+            .rsplit_once('/')
+            .map_or(admin.as_str(), |(base, _)| base)
+            .to_owned();
+        Self {
+            url: format!("{base}/{name}"),
+            admin,
+            name,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        let cleanup = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                use sqlx::Connection;
+                let mut connection = sqlx::PgConnection::connect(&admin).await.unwrap();
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut connection)
+                    .await
+                    .unwrap();
+            });
+        });
+        let _ = cleanup.join();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_edit_is_detected() {
+    use sqlx::Connection;
+    let database = TestDatabase::create().await;
+    let url = database.url.clone();
+    let writer_url = url.clone();
+    tokio::task::spawn_blocking(move || write_trail(&writer_url))
+        .await
+        .unwrap();
+    let check_url = url.clone();
+    let (ok, text) = tokio::task::spawn_blocking(move || verify(&check_url)).await.unwrap();
+    assert!(ok, "{text}");
+
+    let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql("UPDATE audit_events SET outcome = 'failure' WHERE seq = 3")
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    connection.close().await.unwrap();
+    let (ok, text) = tokio::task::spawn_blocking(move || verify(&url)).await.unwrap();
+    assert!(!ok, "an edited record must fail the check");
+    assert!(text.contains("record 3"), "{text}");
+}
