@@ -7,6 +7,7 @@ pub mod access;
 pub mod audit;
 pub mod ids;
 pub mod observation;
+pub mod personal;
 pub mod plan;
 pub mod reject;
 pub mod rollup;
