@@ -9,7 +9,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 run: web/dist/index.html
 	$(CARGO) build -p haidang
-	./target/debug/haidang demo --listen $${HAIDANG_LISTEN:-127.0.0.1:8080}
+	$${CARGO_TARGET_DIR:-target}/debug/haidang demo --listen $${HAIDANG_LISTEN:-127.0.0.1:8080}
 
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
