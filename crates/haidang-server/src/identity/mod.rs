@@ -82,7 +82,8 @@ impl Principal {
         }
     }
 
-    /// Builds an audit event of this caller acting under the grant that allows `action`.
+    /// Builds an audit event of this caller acting under the grant that allows `grant_action`.
+    #[allow(clippy::too_many_arguments)] // Each argument is one field of the event.
     pub fn audit(
         &self,
         state: &AppState,

@@ -180,11 +180,11 @@ pub fn check_new_password(password: &str, username: &str) -> Result<(), Password
 /// Whether the text is one unit of at most four characters repeated, like "abcabcabcabc".
 fn repeats_short_unit(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
-    (1..=4).any(|unit| chars.len() % unit == 0 && chars.chunks(unit).all(|chunk| chunk == &chars[..unit]))
+    (1..=4).any(|unit| chars.len().is_multiple_of(unit) && chars.chunks(unit).all(|chunk| chunk == &chars[..unit]))
 }
 
 fn is_repetition(text: &str, unit: &str) -> bool {
-    !unit.is_empty() && text.len() % unit.len() == 0 && text == unit.repeat(text.len() / unit.len())
+    !unit.is_empty() && text.len().is_multiple_of(unit.len()) && text == unit.repeat(text.len() / unit.len())
 }
 
 /// Hashes a password into an Argon2id PHC string with a random salt.

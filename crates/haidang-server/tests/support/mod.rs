@@ -1,6 +1,9 @@
 //! The test application: the real router over a fresh SQLite file or PostgreSQL database,
 //! with one helper per endpoint.
 
+// Each test crate includes this module and uses only part of it.
+#![allow(dead_code)]
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
