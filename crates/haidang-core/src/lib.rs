@@ -5,6 +5,8 @@
 
 pub mod access;
 pub mod audit;
+pub mod calendar;
+pub mod cases;
 pub mod ids;
 pub mod observation;
 pub mod personal;
