@@ -19,6 +19,7 @@ pub mod shutdown;
 pub mod sink;
 pub mod supervisor;
 pub mod template;
+pub mod testing;
 pub mod units;
 
 pub use definition::{Connector, ConnectorSpec, Kind, redacted};

@@ -320,6 +320,11 @@ impl MqttConnector {
                 biased;
                 () = shutdown.requested() => break 'receive,
                 item = receiver.recv() => item,
+                () = tokio::time::sleep(Duration::from_secs(1)) => {
+                    // Quiet: write the counts that wait for the next status write.
+                    sink.flush_status().await;
+                    continue;
+                }
             };
             let Some(first) = first else { break };
             self.take(first, &mut pending, &sink).await;
