@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use haidang_connectors::{Supervisor, apply_definitions, file, shutdown_pair, system_clock};
 use haidang_ingest::canonical::csv_rows;
 use haidang_ingest::decode::TextEncoding;
 use haidang_ingest::mapping::{Mapping, TemplateFactory, read_headers};
@@ -34,6 +35,16 @@ pub async fn serve(config: Config, attributions: Vec<String>, store: Option<Stor
         Some(store) => store,
         None => open_migrated(&config).await?,
     };
+    let clock = system_clock();
+    let changed = apply_definitions(&store, &config.connectors, clock())
+        .await
+        .context("invalid connector in the configuration file")?;
+    tracing::info!(
+        defined = config.connectors.len(),
+        changed,
+        "connectors from the configuration file"
+    );
+    let connector_store = store.clone();
     let state = AppState::new(
         store,
         About {
@@ -46,10 +57,19 @@ pub async fn serve(config: Config, attributions: Vec<String>, store: Option<Stor
         .with_context(|| format!("could not listen on {}", config.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, "serving");
-    axum::serve(listener, haidang_server::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped with an error")?;
+    let (trigger, stop) = shutdown_pair();
+    let supervisor = tokio::spawn(Supervisor::new(connector_store, clock).run(stop));
+    let served = axum::serve(listener, haidang_server::router(state))
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            trigger.trigger();
+        })
+        .await;
+    // The trigger is dropped with the server's future, which stops the connectors too.
+    if let Err(error) = supervisor.await {
+        tracing::warn!(%error, "the connectors stopped with an error");
+    }
+    served.context("the server stopped with an error")?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -92,15 +112,58 @@ pub async fn import(
     let mapping = match mapping {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
-            Some(Mapping::from_toml(&text).with_context(|| format!("invalid mapping {}", path.display()))?)
+            Some(file::mapping_from_toml(&text).with_context(|| format!("invalid mapping {}", path.display()))?)
         }
         None => None,
     };
-    for file in files {
-        let summary = import_file(&store, mapping.as_ref(), source.clone(), file).await?;
-        println!("{}", serde_json::to_string(&summary)?);
+    for path in files {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        match file::FileKind::detect(name.as_deref(), None) {
+            Some(kind @ (file::FileKind::Xlsx | file::FileKind::Ods)) => {
+                let Some((mapping, sheet)) = &mapping else {
+                    anyhow::bail!("{}: a spreadsheet needs --mapping", path.display());
+                };
+                for summary in import_sheets(&store, kind, mapping, sheet, source.clone(), path).await? {
+                    println!("{}", serde_json::to_string(&summary)?);
+                }
+            }
+            _ => {
+                let summary = import_file(&store, mapping.as_ref().map(|m| &m.0), source.clone(), path).await?;
+                println!("{}", serde_json::to_string(&summary)?);
+            }
+        }
     }
     Ok(())
+}
+
+/// Imports the sheets of an XLSX or ODS workbook through `mapping`, one batch per sheet.
+async fn import_sheets(
+    store: &Store,
+    kind: file::FileKind,
+    mapping: &Mapping,
+    sheet: &file::SheetOptions,
+    source: Option<String>,
+    path: &Path,
+) -> anyhow::Result<Vec<file::SheetSummary>> {
+    let bytes = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+    let clock = SystemClock;
+    let now = move || clock.now_ms();
+    let options = BatchOptions {
+        source_key: source.or_else(|| mapping.source.clone()),
+        format: kind.as_str().to_owned(),
+        file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        api_key_id: None,
+        zone: mapping.zone()?,
+        time_format: mapping.time.format.clone(),
+    };
+    let summaries = file::import(store, kind, &bytes, mapping, sheet, options, None, &now)
+        .await
+        .with_context(|| format!("could not import {}", path.display()))?;
+    for summary in &summaries {
+        tracing::info!(file = %path.display(), sheet = ?summary.sheet, batch = %summary.summary.batch_id,
+            accepted = summary.summary.counts.accepted, rejected = summary.summary.counts.rejected, "sheet imported");
+    }
+    Ok(summaries)
 }
 
 /// Imports one file through `mapping`, or as canonical CSV without one.

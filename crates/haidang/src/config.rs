@@ -16,6 +16,9 @@ pub struct FileConfig {
     /// `json` (production) or `text`.
     pub log_format: Option<String>,
     pub deployment: Option<String>,
+    /// Connector definitions (`[[connectors]]`), applied to the store at start.
+    #[serde(default)]
+    pub connectors: Vec<toml::Table>,
 }
 
 /// Resolved settings.
@@ -25,6 +28,8 @@ pub struct Config {
     pub database_url: String,
     pub log_json: bool,
     pub deployment: String,
+    /// Connector definitions from the configuration file, as JSON.
+    pub connectors: Vec<serde_json::Value>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -71,6 +76,12 @@ impl Config {
             deployment: env("HAIDANG_DEPLOYMENT")
                 .or(from_file.deployment)
                 .unwrap_or_else(|| "Hải Đăng".to_owned()),
+            connectors: from_file
+                .connectors
+                .iter()
+                .map(serde_json::to_value)
+                .collect::<Result<_, _>>()
+                .context("invalid [[connectors]] in the configuration file")?,
         })
     }
 }
