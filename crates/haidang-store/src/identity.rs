@@ -91,6 +91,13 @@ impl Store {
         dispatch!(self, s => s.audit_chain().await)
     }
 
+    /// Moves the trail's records up to `seq` out of the database, after the caller has
+    /// written them to an archive: records the last archived `(seq, hash)` as the anchor that
+    /// the remaining chain links to, deletes the archived records, and audits the archiving.
+    pub async fn archive_audit(&self, seq: i64, hash: String, now: i64, audit: AuditEvent) -> Result<u64, StoreError> {
+        dispatch!(self, s => s.archive_audit(seq, hash, now, audit).await)
+    }
+
     /// Creates a user; fails with [`StoreError::Conflict`] when the username is taken.
     pub async fn create_user(&self, user: UserRecord, audit: AuditEvent) -> Result<(), StoreError> {
         dispatch!(self, s => s.create_user(user, audit).await)

@@ -123,6 +123,23 @@ enum UserAction {
 enum AuditAction {
     /// Check the hash chain; exits non-zero naming the first edited, deleted or reordered record.
     Verify {
+        /// Archive files written by `audit archive`, oldest first, to check with the database.
+        #[arg(long = "archive")]
+        archives: Vec<PathBuf>,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Move records older than a date into a JSON-lines file, keeping the chain verifiable.
+    Archive {
+        /// Archive the records before local midnight of this date (YYYY-MM-DD).
+        #[arg(long)]
+        before: chrono::NaiveDate,
+        /// The archive file to create; it must not exist.
+        #[arg(long)]
+        out: PathBuf,
+        /// Records younger than this many days are never archived.
+        #[arg(long, default_value_t = 365)]
+        retention_days: i64,
         #[command(flatten)]
         database: Database,
     },
@@ -265,11 +282,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
         Command::Audit {
-            action: AuditAction::Verify { database },
+            action: AuditAction::Verify { archives, database },
         } => {
             let config = config::Config::load(file, None, database.database_url)?;
             telemetry::init(config.log_json);
-            admin::verify_audit(&config).await
+            admin::verify_audit(&config, &archives).await
+        }
+        Command::Audit {
+            action:
+                AuditAction::Archive {
+                    before,
+                    out,
+                    retention_days,
+                    database,
+                },
+        } => {
+            let config = config::Config::load(file, None, database.database_url)?;
+            telemetry::init(config.log_json);
+            admin::archive_audit(&config, before, &out, retention_days).await
         }
     }
 }

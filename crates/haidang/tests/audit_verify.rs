@@ -159,3 +159,88 @@ async fn postgres_edit_is_detected() {
     assert!(!ok, "an edited record must fail the check");
     assert!(text.contains("record 3"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn archive_keeps_the_chain_verifiable() {
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", folder.path().join("haidang.db").display());
+    let store = haidang_store::Store::open(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    // Two records from 2024, one from 2026.
+    for (at, action) in [
+        (1_704_067_200_000_i64, "old.one"),
+        (1_719_792_000_000, "old.two"),
+        (1_767_225_600_000, "recent"),
+    ] {
+        let event = haidang_core::audit::AuditEvent {
+            at,
+            actor: "test".into(),
+            actor_name: "test".into(),
+            role: None,
+            scope: None,
+            action: action.into(),
+            object: None,
+            outcome: haidang_core::audit::Outcome::Success,
+            address: None,
+            detail: serde_json::json!({}),
+        };
+        store.append_audit(event).await.unwrap();
+    }
+    drop(store);
+    let archive = folder.path().join("audit-2024.jsonl");
+    let archive_text = archive.display().to_string();
+
+    let output = haidang(
+        &[
+            "audit",
+            "archive",
+            "--before",
+            "2025-01-01",
+            "--out",
+            &archive_text,
+            "--retention-days",
+            "365",
+        ],
+        &url,
+    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(std::fs::read_to_string(&archive).unwrap().lines().count(), 2);
+
+    let output = haidang(
+        &[
+            "audit",
+            "archive",
+            "--before",
+            "2099-01-01",
+            "--out",
+            "/nonexistent/x.jsonl",
+        ],
+        &url,
+    );
+    assert!(
+        !output.status.success(),
+        "records inside the retention period are never archived"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("retention"));
+
+    let (ok, text) = verify(&url);
+    assert!(ok, "the database alone verifies from its anchor: {text}");
+    let output = haidang(&["audit", "verify", "--archive", &archive_text], &url);
+    assert!(
+        output.status.success(),
+        "archive and database verify together: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let tampered = std::fs::read_to_string(&archive)
+        .unwrap()
+        .replacen("old.one", "old.uno", 1);
+    std::fs::write(&archive, tampered).unwrap();
+    let output = haidang(&["audit", "verify", "--archive", &archive_text], &url);
+    assert!(!output.status.success(), "an edited archive fails");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("record 1"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -57,6 +57,30 @@ impl PgStore {
         Ok((anchor, rows.iter().map(audit_from_row).collect::<Result<Vec<_>, _>>()?))
     }
 
+    pub async fn archive_audit(&self, seq: i64, hash: String, now: i64, audit: AuditEvent) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(AUDIT_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO audit_anchor (id, seq, hash, archived_at) VALUES (1, $1, $2, $3)
+             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, archived_at = excluded.archived_at",
+        )
+        .bind(seq)
+        .bind(&hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let removed = sqlx::query("DELETE FROM audit_events WHERE seq <= $1")
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+        append_audit_tx(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(removed.rows_affected())
+    }
+
     pub async fn create_user(&self, user: UserRecord, audit: AuditEvent) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = $1)")

@@ -46,6 +46,20 @@ impl SqliteStore {
         .await
     }
 
+    pub async fn archive_audit(&self, seq: i64, hash: String, now: i64, audit: AuditEvent) -> Result<u64, StoreError> {
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO audit_anchor (id, seq, hash, archived_at) VALUES (1, ?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, archived_at = excluded.archived_at",
+                params![seq, hash, now],
+            )?;
+            let removed = tx.execute("DELETE FROM audit_events WHERE seq <= ?1", [seq])?;
+            append_audit_tx(tx, &audit)?;
+            Ok(removed as u64)
+        })
+        .await
+    }
+
     pub async fn create_user(&self, user: UserRecord, audit: AuditEvent) -> Result<(), StoreError> {
         self.write(move |tx| {
             let taken: bool = tx.query_row(
