@@ -90,10 +90,12 @@ async fn million_row_file_streams_from_disk() {
         }
     );
     // Collecting all rows of this file into a Vec raised the peak to about 430 MiB when
-    // measured on x86-64 Linux, while streaming it in chunks raised it by about 40 MiB.
+    // measured on x86-64 Linux, while streaming it in chunks raised it by about 40 MiB on an
+    // idle machine and up to about 160 MiB while other builds ran, when the allocator spreads
+    // the writer's chunks over more per-thread arenas.
     let growth_mib = after.saturating_sub(before) >> 10;
     assert!(
-        growth_mib < 128,
+        growth_mib < 256,
         "peak RSS grew by {growth_mib} MiB while importing a {} MiB file",
         file_bytes >> 20
     );
