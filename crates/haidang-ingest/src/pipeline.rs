@@ -52,6 +52,21 @@ struct KnownSeries {
     max: Option<f64>,
 }
 
+/// Valid rows, rejected rows and the time at which the chunk was prepared.
+type PreparedChunk = (Vec<IncomingObservation>, Vec<NewRejectedRow>, i64);
+
+/// A chunk being written by a task of its own.
+struct PendingWrite(tokio::task::JoinHandle<Result<BatchCounts, StoreError>>);
+
+impl PendingWrite {
+    async fn finish(self) -> Result<BatchCounts, IngestError> {
+        match self.0.await {
+            Ok(result) => Ok(result?),
+            Err(error) => Err(StoreError::Worker(error.to_string()).into()),
+        }
+    }
+}
+
 /// The outcome of a finished batch.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BatchSummary {
@@ -144,19 +159,53 @@ impl<'a> Ingestor<'a> {
     }
 
     /// Validates and writes all rows, one chunk per transaction. `now` is read once per chunk.
+    ///
+    /// While one chunk is written, the next is read and validated, so decoding overlaps the
+    /// store's work. Chunks are still written one after another and in order, because each
+    /// chunk is classified against what the chunks before it stored.
     pub async fn push_all<I>(&mut self, rows: I, now: &(dyn Fn() -> i64 + Sync)) -> Result<(), IngestError>
     where
         I: IntoIterator<Item = Result<RawRow, InputError>>,
     {
-        let mut chunk = Vec::with_capacity(CHUNK_ROWS.min(4096));
-        for row in rows {
-            chunk.push(row?);
-            if chunk.len() >= CHUNK_ROWS {
-                self.write_chunk(std::mem::take(&mut chunk), now()).await?;
+        let mut rows = rows.into_iter();
+        let mut pending: Option<PendingWrite> = None;
+        loop {
+            let mut chunk = Vec::with_capacity(CHUNK_ROWS.min(4096));
+            let mut read_error = None;
+            for row in rows.by_ref() {
+                match row {
+                    Ok(row) => chunk.push(row),
+                    Err(error) => {
+                        read_error = Some(error);
+                        break;
+                    }
+                }
+                if chunk.len() >= CHUNK_ROWS {
+                    break;
+                }
+            }
+            let last = chunk.len() < CHUNK_ROWS;
+            let prepared = if chunk.is_empty() { None } else { Some(self.prepare_chunk(chunk, now()).await) };
+            if let Some(write) = pending.take() {
+                self.counts.add(write.finish().await?);
+            }
+            if let Some(error) = read_error {
+                return Err(error.into());
+            }
+            if let Some(prepared) = prepared {
+                let (valid, rejected, at) = prepared?;
+                let store = self.store.clone();
+                let batch_id = self.batch_id.clone();
+                pending = Some(PendingWrite(tokio::spawn(async move {
+                    store.write_chunk(&batch_id, valid, rejected, at).await
+                })));
+            }
+            if last {
+                break;
             }
         }
-        if !chunk.is_empty() {
-            self.write_chunk(chunk, now()).await?;
+        if let Some(write) = pending {
+            self.counts.add(write.finish().await?);
         }
         Ok(())
     }
@@ -170,23 +219,18 @@ impl<'a> Ingestor<'a> {
         })
     }
 
-    async fn write_chunk(&mut self, chunk: Vec<RawRow>, now: i64) -> Result<(), IngestError> {
+    /// Resolves and validates one chunk; returns its valid rows, its rejected rows and `now`.
+    async fn prepare_chunk(&mut self, chunk: Vec<RawRow>, now: i64) -> Result<PreparedChunk, IngestError> {
         self.resolve_series(&chunk, now).await?;
         let mut valid = Vec::with_capacity(chunk.len());
         let mut rejected = Vec::new();
         for row in chunk {
             match self.validate(&row) {
                 Ok(observation) => valid.push(observation),
-                Err(reason) => rejected.push(NewRejectedRow {
-                    row: row.row,
-                    reason,
-                    raw: row.raw.render(),
-                }),
+                Err(reason) => rejected.push(NewRejectedRow { row: row.row, reason, raw: row.raw.render() }),
             }
         }
-        let counts = self.store.write_chunk(&self.batch_id, valid, rejected, now).await?;
-        self.counts.add(counts);
-        Ok(())
+        Ok((valid, rejected, now))
     }
 
     async fn resolve_series(&mut self, chunk: &[RawRow], now: i64) -> Result<(), IngestError> {
