@@ -5,8 +5,8 @@
 //! `{series_prefix}.{entity id}.{property}` (the id without `urn:ngsi-ld:`, characters
 //! outside keys replaced by `-`), created on first sight with the unit of its `unitCode`
 //! (see [`crate::units`]). The time of a value is the Property's `observedAt`, else the
-//! entity's `dateObserved` (the end of an interval `a/b`), `dateObservedTo` or
-//! `observationDateTime`. NGSI-LD times are UTC, so a time without an offset is read as
+//! entity's `dateObservedTo` (the end of the observation period), `dateObserved` (the
+//! end of an interval `a/b`) or `observationDateTime`. NGSI-LD times are UTC, so a time without an offset is read as
 //! UTC. The GeoProperty `location` places the entity: a Point at its coordinates, a line
 //! or polygon at the mean of its vertices. Text, boolean and structured properties are not
 //! measurements and are skipped; a numeric property without a time is rejected.
@@ -362,7 +362,7 @@ fn text_of(value: Option<&Value>) -> Option<String> {
 
 /// The time shared by the entity's values.
 fn entity_time(object: &Map<String, Value>) -> Option<String> {
-    for name in ["dateObserved", "dateObservedTo", "observationDateTime"] {
+    for name in ["dateObservedTo", "dateObserved", "observationDateTime"] {
         if let Some(text) = text_of(object.get(name)) {
             // An interval "start/end" is dated at its end.
             let end = text.rsplit('/').next().unwrap_or(&text).trim().to_owned();
