@@ -34,8 +34,17 @@ for _ in $(seq 1 120); do
     sleep 0.5
 done
 
+# The demo has no users; the login tests need an administrator.
+admin_password="Ngọn hải đăng sáng 2026"
+if ! echo "$admin_password" | "$binary" user create --username admin --display-name "Quản trị viên" --role admin \
+    --database-url "sqlite://$workdir/haidang.db" >"$workdir/user.log" 2>&1; then
+    echo "error: could not create the administrator" >&2
+    cat "$workdir/user.log" >&2
+    exit 1
+fi
+
 cd "$root/web"
-if ! HAIDANG_E2E_URL="http://127.0.0.1:$port" npm run --silent e2e; then
+if ! HAIDANG_E2E_URL="http://127.0.0.1:$port" HAIDANG_E2E_ADMIN_PASSWORD="$admin_password" npm run --silent e2e; then
     echo "the demo server's log follows" >&2
     tail -n 50 "$workdir/server.log" >&2
     exit 1

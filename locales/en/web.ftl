@@ -91,3 +91,148 @@ status-stale = Delayed
 status-never = No data yet
 badge-simulated = simulated
 sources-empty = No data sources yet.
+
+## Accounts: login, second factor, logout
+
+refresh = Refresh
+dialog-cancel = Cancel
+nav-label = Sections
+nav-dashboard = Monitoring and operations
+nav-users = User administration
+nav-audit = Audit trail
+login-button = Log in
+login-continue = Continue logging in
+login-title = Log in
+login-username = Username
+login-password = Password
+login-submit = Log in
+login-welcome = Welcome, { $name }.
+logout-button = Log out
+logout-all-button = Log out on all devices
+logout-done = You are logged out.
+logout-all-done = You are logged out on all devices.
+session-expired = Your session has ended. Please log in again.
+two-factor-title = Two-factor authentication
+two-factor-setup-intro = Your role requires two-factor authentication. This is the first setup: add the account to an authenticator app on your phone (an app that generates TOTP codes), then enter the code it shows.
+two-factor-step-app = Open the authenticator app, choose to add an account and enter a setup key by hand.
+two-factor-step-secret = Enter this secret key (time-based, 6 digits, 30 seconds):
+two-factor-step-url = Or, if the app accepts a setup address, paste this address:
+two-factor-step-code = Type the 6-digit code the app shows into the box below.
+two-factor-secret-warning = Keep the secret key private: do not send screenshots of it, and do not share it by e-mail or message.
+two-factor-prompt = Enter the 6-digit code from your authenticator app to finish logging in.
+two-factor-resume = If you have not added the account to your authenticator app yet, cancel and log in again to see the secret key once more.
+two-factor-code = Code
+two-factor-submit = Confirm
+
+## Accounts: own password
+
+password-open = Change password
+password-title = Change password
+password-rules = The new password needs at least 12 characters, must not contain the username and must not be a common password. A long phrase that is easy for you to remember but hard for others to guess works well.
+password-current = Current password
+password-new = New password
+password-confirm = Repeat the new password
+password-change-note = After the change, all your sessions end; log in again with the new password.
+password-submit = Change password
+password-changed = Your password has been changed. Please log in again with the new password.
+password-current-wrong = The current password is not correct.
+
+## Roles
+
+role-admin = System administrator
+role-operator = IOC operator
+role-leader = Provincial People's Committee leader
+role-agency-officer = Department or agency officer
+role-commune-officer = Commune or ward officer
+role-auditor = Auditor
+
+## User administration
+
+users-heading = User administration
+users-intro = Create accounts, assign roles and scopes, lock or unlock accounts. Every change is recorded in the audit trail.
+users-col-username = Username
+users-col-name = Full name
+users-col-roles = Roles and scope
+users-col-2fa = Two-factor authentication
+users-col-state = Status
+users-col-actions = Actions
+users-empty = No accounts yet.
+users-edit = Edit
+users-edit-named = Edit account { $username }
+users-2fa-on = Enabled
+users-2fa-pending = Awaiting setup
+users-2fa-off = Not enabled
+users-state-active = Active
+users-state-disabled = Disabled
+users-state-locked = Locked until { $until }
+users-failed-logins =
+    { $count ->
+        [one] { $count } failed login
+       *[other] { $count } failed logins
+    }
+user-add = Add user
+user-create-title = Add user
+user-edit-title = Edit account { $username }
+user-create-submit = Create user
+user-save-submit = Save changes
+user-created = Account { $username } created.
+user-saved = Changes to account { $username } saved.
+user-username = Username
+user-username-hint = 3–64 characters: lower-case letters a–z without accents, digits, dot, underscore, hyphen.
+user-display-name = Full name
+user-grants = Roles and scope
+user-grants-hint = A department or agency officer needs an agency; a commune or ward officer needs a commune or ward. System administrators and auditors must use two-factor authentication to log in.
+user-role = Role
+user-role-choose = — Choose a role —
+user-role-add = Add a role
+user-role-remove = Remove this role
+user-agency = Agency (department)
+user-agency-choose = — Choose an agency —
+user-unit = Commune, ward or special zone
+user-unit-choose = — Choose a commune or ward —
+user-password = Password
+user-new-password = Set a new password
+user-password-keep = Leave empty to keep the current password.
+user-password-field = Password
+user-password-confirm = Repeat the password
+user-state = Account status
+user-disabled = Disable the account (no login possible)
+user-disabled-self = You cannot disable your own account.
+user-unlock = Unlock and clear the failed logins
+user-reset-2fa = Reset two-factor authentication (the user sets it up again at the next login)
+user-sessions-note = Changing roles, setting a password, disabling the account or resetting two-factor authentication logs the user out on all devices.
+
+## Form validation
+
+validation-username-required = Enter the username.
+validation-username-format = The username has 3–64 characters: lower-case letters a–z without accents, digits, dots, underscores or hyphens.
+validation-username-taken = This username is already taken.
+validation-name-required = Enter the full name.
+validation-password-required = Enter the password.
+validation-password-short = The password needs at least 12 characters.
+validation-password-long = The password is longer than 256 characters.
+validation-password-username = The password must not contain the username.
+validation-password-mismatch = The two passwords do not match.
+validation-password-same = The new password must differ from the current one.
+validation-password-rejected = The server did not accept this password (see the reason below).
+validation-grants-required = Assign at least one role.
+validation-role-required = Choose a role.
+validation-agency-required = Choose the agency of a department or agency officer.
+validation-unit-required = Choose the commune or ward of a commune or ward officer.
+validation-grant-duplicate = This role is already assigned with the same scope.
+validation-code-format = The code has exactly 6 digits.
+
+## Audit trail
+
+audit-heading = Audit trail
+audit-intro = The latest events: logins, account changes and denied access. Read only.
+audit-col-time = Time
+audit-col-actor = Actor
+audit-col-action = Action
+audit-col-object = Object
+audit-col-outcome = Outcome
+audit-col-address = Address
+audit-empty = No events yet.
+audit-outcome-success = Success
+audit-outcome-denied = Denied
+audit-outcome-failure = Failure

@@ -88,3 +88,144 @@ status-stale = Chậm cập nhật
 status-never = Chưa có dữ liệu
 badge-simulated = mô phỏng
 sources-empty = Chưa có nguồn dữ liệu nào.
+
+## Accounts: login, second factor, logout
+
+refresh = Làm mới
+dialog-cancel = Hủy
+nav-label = Chức năng
+nav-dashboard = Giám sát, điều hành
+nav-users = Quản trị người dùng
+nav-audit = Nhật ký hoạt động
+login-button = Đăng nhập
+login-continue = Tiếp tục đăng nhập
+login-title = Đăng nhập
+login-username = Tên đăng nhập
+login-password = Mật khẩu
+login-submit = Đăng nhập
+login-welcome = Xin chào { $name }.
+logout-button = Đăng xuất
+logout-all-button = Đăng xuất mọi thiết bị
+logout-done = Đã đăng xuất.
+logout-all-done = Đã đăng xuất khỏi mọi thiết bị.
+session-expired = Phiên đăng nhập đã kết thúc. Hãy đăng nhập lại.
+two-factor-title = Xác thực hai lớp
+two-factor-setup-intro = Vai trò của bạn bắt buộc xác thực hai lớp. Đây là lần thiết lập đầu tiên: thêm tài khoản vào ứng dụng xác thực trên điện thoại (ứng dụng tạo mã TOTP), rồi nhập mã ứng dụng hiển thị.
+two-factor-step-app = Mở ứng dụng xác thực, chọn thêm tài khoản và nhập khóa thủ công.
+two-factor-step-secret = Nhập khóa bí mật sau (loại mã theo thời gian, 6 chữ số, 30 giây):
+two-factor-step-url = Hoặc, nếu ứng dụng nhận địa chỉ thiết lập, dán địa chỉ sau:
+two-factor-step-code = Nhập mã 6 chữ số đang hiển thị trong ứng dụng vào ô dưới đây.
+two-factor-secret-warning = Giữ kín khóa bí mật: không chụp màn hình gửi đi, không chia sẻ qua thư điện tử hay tin nhắn.
+two-factor-prompt = Nhập mã 6 chữ số từ ứng dụng xác thực để hoàn tất đăng nhập.
+two-factor-resume = Nếu chưa thêm tài khoản vào ứng dụng xác thực, hãy hủy rồi đăng nhập lại để xem lại khóa bí mật.
+two-factor-code = Mã xác thực
+two-factor-submit = Xác nhận
+
+## Accounts: own password
+
+password-open = Đổi mật khẩu
+password-title = Đổi mật khẩu
+password-rules = Mật khẩu mới cần ít nhất 12 ký tự, không chứa tên đăng nhập và không phải mật khẩu phổ biến. Nên dùng một cụm từ dài, dễ nhớ với bạn nhưng khó đoán với người khác.
+password-current = Mật khẩu hiện tại
+password-new = Mật khẩu mới
+password-confirm = Nhập lại mật khẩu mới
+password-change-note = Sau khi đổi, mọi phiên đăng nhập của bạn kết thúc; hãy đăng nhập lại bằng mật khẩu mới.
+password-submit = Đổi mật khẩu
+password-changed = Đã đổi mật khẩu. Hãy đăng nhập lại bằng mật khẩu mới.
+password-current-wrong = Mật khẩu hiện tại không đúng.
+
+## Roles
+
+role-admin = Quản trị hệ thống
+role-operator = Điều hành viên IOC
+role-leader = Lãnh đạo UBND tỉnh
+role-agency-officer = Cán bộ sở, ngành
+role-commune-officer = Cán bộ xã, phường
+role-auditor = Kiểm tra, giám sát
+
+## User administration
+
+users-heading = Quản trị người dùng
+users-intro = Tạo tài khoản, giao vai trò và phạm vi, khóa hoặc mở khóa tài khoản. Mọi thay đổi đều được ghi vào nhật ký hoạt động.
+users-col-username = Tên đăng nhập
+users-col-name = Họ và tên
+users-col-roles = Vai trò và phạm vi
+users-col-2fa = Xác thực hai lớp
+users-col-state = Trạng thái
+users-col-actions = Thao tác
+users-empty = Chưa có tài khoản nào.
+users-edit = Sửa
+users-edit-named = Sửa tài khoản { $username }
+users-2fa-on = Đã bật
+users-2fa-pending = Chờ thiết lập
+users-2fa-off = Chưa bật
+users-state-active = Đang hoạt động
+users-state-disabled = Đã vô hiệu hóa
+users-state-locked = Tạm khóa đến { $until }
+users-failed-logins = { $count } lần đăng nhập sai
+user-add = Thêm người dùng
+user-create-title = Thêm người dùng
+user-edit-title = Sửa tài khoản { $username }
+user-create-submit = Tạo người dùng
+user-save-submit = Lưu thay đổi
+user-created = Đã tạo tài khoản { $username }.
+user-saved = Đã lưu thay đổi của tài khoản { $username }.
+user-username = Tên đăng nhập
+user-username-hint = 3–64 ký tự: chữ thường không dấu a–z, chữ số, dấu chấm, gạch dưới, gạch ngang.
+user-display-name = Họ và tên
+user-grants = Vai trò và phạm vi
+user-grants-hint = Cán bộ sở, ngành cần chọn đơn vị; cán bộ xã, phường cần chọn xã, phường. Quản trị hệ thống và Kiểm tra, giám sát bắt buộc xác thực hai lớp khi đăng nhập.
+user-role = Vai trò
+user-role-choose = — Chọn vai trò —
+user-role-add = Thêm vai trò
+user-role-remove = Bỏ vai trò này
+user-agency = Đơn vị (sở, ngành)
+user-agency-choose = — Chọn đơn vị —
+user-unit = Xã, phường, đặc khu
+user-unit-choose = — Chọn xã, phường —
+user-password = Mật khẩu
+user-new-password = Đặt mật khẩu mới
+user-password-keep = Để trống nếu không đổi mật khẩu.
+user-password-field = Mật khẩu
+user-password-confirm = Nhập lại mật khẩu
+user-state = Trạng thái tài khoản
+user-disabled = Vô hiệu hóa tài khoản (không đăng nhập được)
+user-disabled-self = Bạn không thể tự vô hiệu hóa tài khoản của mình.
+user-unlock = Mở khóa và xóa số lần đăng nhập sai
+user-reset-2fa = Đặt lại xác thực hai lớp (người dùng thiết lập lại ở lần đăng nhập sau)
+user-sessions-note = Đổi vai trò, đặt mật khẩu, vô hiệu hóa hoặc đặt lại xác thực hai lớp sẽ đăng xuất người dùng khỏi mọi thiết bị.
+
+## Form validation
+
+validation-username-required = Nhập tên đăng nhập.
+validation-username-format = Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu a–z, chữ số, dấu chấm, gạch dưới hoặc gạch ngang.
+validation-username-taken = Tên đăng nhập này đã được dùng.
+validation-name-required = Nhập họ và tên.
+validation-password-required = Nhập mật khẩu.
+validation-password-short = Mật khẩu cần ít nhất 12 ký tự.
+validation-password-long = Mật khẩu dài quá 256 ký tự.
+validation-password-username = Mật khẩu không được chứa tên đăng nhập.
+validation-password-mismatch = Hai lần nhập mật khẩu không khớp.
+validation-password-same = Mật khẩu mới phải khác mật khẩu hiện tại.
+validation-password-rejected = Máy chủ không chấp nhận mật khẩu này (xem lý do bên dưới).
+validation-grants-required = Giao ít nhất một vai trò.
+validation-role-required = Chọn vai trò.
+validation-agency-required = Chọn đơn vị cho cán bộ sở, ngành.
+validation-unit-required = Chọn xã, phường cho cán bộ xã, phường.
+validation-grant-duplicate = Vai trò này đã được giao với cùng phạm vi.
+validation-code-format = Mã xác thực gồm đúng 6 chữ số.
+
+## Audit trail
+
+audit-heading = Nhật ký hoạt động
+audit-intro = Các sự kiện mới nhất: đăng nhập, thay đổi tài khoản và truy cập bị từ chối. Chỉ xem, không sửa được.
+audit-col-time = Thời điểm
+audit-col-actor = Người thực hiện
+audit-col-action = Hành động
+audit-col-object = Đối tượng
+audit-col-outcome = Kết quả
+audit-col-address = Địa chỉ
+audit-empty = Chưa có sự kiện nào.
+audit-outcome-success = Thành công
+audit-outcome-denied = Bị từ chối
+audit-outcome-failure = Thất bại

@@ -6,15 +6,21 @@ import type {
   About,
   Aggregation,
   ApiErrorBody,
+  AuditResponse,
   BoundaryProperties,
   EntitiesResponse,
   Lang,
+  NewUserBody,
   ObservationsResponse,
   SeriesResponse,
+  SessionView,
   SourcesResponse,
   Step,
   TyphoonProperties,
   UnitsResponse,
+  UserPatch,
+  UserView,
+  UsersResponse,
 } from './types';
 
 export const API_BASE = '/api/v1';
@@ -40,6 +46,29 @@ export class ApiError extends Error {
     this.status = status;
     this.code = code;
   }
+}
+
+/** Header that carries the session's CSRF token on state-changing requests. */
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+/** Methods that change state. The server checks the CSRF token on these when a session cookie is sent. */
+export function isUnsafeMethod(method: string): boolean {
+  return !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
+}
+
+/**
+ * Headers of an API request: the UI language, JSON for a body, and the
+ * session's CSRF token on every state-changing method.
+ */
+export function requestHeaders(method: string, lang: Lang, csrfToken: string | null, hasBody: boolean): Record<string, string> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': lang };
+  if (hasBody) {
+    headers['Content-Type'] = 'application/json';
+  }
+  if (csrfToken && isUnsafeMethod(method)) {
+    headers[CSRF_HEADER] = csrfToken;
+  }
+  return headers;
 }
 
 export function observationsUrl(seriesKey: string, query: ObservationQuery): string {
@@ -93,6 +122,8 @@ type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 export class ApiClient {
   private readonly lang: () => Lang;
   private readonly fetchFn: FetchFn;
+  /** CSRF token of the current session, sent with every state-changing request. */
+  csrfToken: string | null = null;
 
   /** `lang` is read on every request so that responses follow the UI language. */
   constructor(lang: () => Lang, fetchFn: FetchFn = (input, init) => fetch(input, init)) {
@@ -101,15 +132,28 @@ export class ApiClient {
   }
 
   async get<T>(url: string, signal?: AbortSignal): Promise<T> {
+    return this.send<T>('GET', url, undefined, signal);
+  }
+
+  /** Sends a request with an optional JSON body. A 204 response resolves to `undefined`. */
+  async send<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const init: RequestInit = {
-      headers: { Accept: 'application/json', 'Accept-Language': this.lang() },
+      method,
+      headers: requestHeaders(method, this.lang(), this.csrfToken, body !== undefined),
+      credentials: 'same-origin',
     };
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+    }
     if (signal) {
       init.signal = signal;
     }
     const response = await this.fetchFn(url, init);
     if (!response.ok) {
       throw await errorFromResponse(response);
+    }
+    if (response.status === 204) {
+      return undefined as T;
     }
     try {
       return (await response.json()) as T;
@@ -148,5 +192,48 @@ export class ApiClient {
 
   about(): Promise<About> {
     return this.get(`${API_BASE}/about`);
+  }
+
+  login(username: string, password: string): Promise<SessionView> {
+    return this.send('POST', `${API_BASE}/auth/login`, { username, password });
+  }
+
+  confirmTwoFactor(code: string): Promise<SessionView> {
+    return this.send('POST', `${API_BASE}/auth/two-factor`, { code });
+  }
+
+  me(): Promise<SessionView> {
+    return this.get(`${API_BASE}/auth/me`);
+  }
+
+  logout(): Promise<void> {
+    return this.send('POST', `${API_BASE}/auth/logout`);
+  }
+
+  logoutEverywhere(): Promise<void> {
+    return this.send('POST', `${API_BASE}/auth/logout-all`);
+  }
+
+  changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    return this.send('POST', `${API_BASE}/auth/password`, {
+      current_password: currentPassword,
+      new_password: newPassword,
+    });
+  }
+
+  users(): Promise<UsersResponse> {
+    return this.get(`${API_BASE}/users`);
+  }
+
+  createUser(body: NewUserBody): Promise<UserView> {
+    return this.send('POST', `${API_BASE}/users`, body);
+  }
+
+  updateUser(id: string, patch: UserPatch): Promise<UserView> {
+    return this.send('PATCH', `${API_BASE}/users/${encodeURIComponent(id)}`, patch);
+  }
+
+  audit(limit = 100): Promise<AuditResponse> {
+    return this.get(`${API_BASE}/audit?limit=${limit}`);
   }
 }

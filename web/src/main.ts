@@ -2,7 +2,9 @@
 // panel and the data sources table to the /api/v1 endpoints.
 
 import './styles.css';
+import { AccountController } from './account';
 import { ApiClient } from './api';
+import { AuditView } from './audit-view';
 import { ChartPanel } from './chart';
 import { byId, el, showError } from './dom';
 import { vnDateOf, formatIsoDate } from './format';
@@ -10,7 +12,12 @@ import { Translator, applyTranslations, isLang, readStoredLang, storeLang } from
 import { MapView } from './map';
 import { firstSeriesKey } from './series';
 import { renderSourcesTable } from './sources-table';
-import type { Entity, Lang, Series } from './types';
+import type { Entity, Lang, Series, SessionView } from './types';
+import { UsersAdmin } from './users-admin';
+import { allowedViews, hashOf, resolveView, viewFromHash, type ViewId } from './views';
+
+/** How long a notice under the header stays. */
+const NOTICE_MS = 10_000;
 
 function safeStorage(): Storage | null {
   try {
@@ -29,7 +36,12 @@ class App {
   private readonly api: ApiClient;
   private readonly map: MapView;
   private readonly chart: ChartPanel;
+  private readonly account: AccountController;
+  private readonly usersAdmin: UsersAdmin;
+  private readonly auditView: AuditView;
   private series = new Map<string, Series>();
+  private view: ViewId = 'dashboard';
+  private noticeTimer: number | undefined;
   /** Increases on every reload so that a slower, older response is dropped. */
   private generation = 0;
 
@@ -48,7 +60,80 @@ class App {
         }
       });
     }
+    const onSessionLost = () => this.account.sessionLost();
+    this.usersAdmin = new UsersAdmin(this.api, this.translator, {
+      onSessionLost,
+      currentUserId: () => this.account.session?.user_id ?? null,
+    });
+    this.auditView = new AuditView(this.api, this.translator, onSessionLost);
+    this.account = new AccountController(this.api, this.translator, safeStorage(), {
+      onSessionChange: (session) => this.onSessionChange(session),
+      notify: (message) => this.notify(message),
+    });
+    window.addEventListener('hashchange', () => this.showView(viewFromHash(window.location.hash)));
     this.applyLanguage();
+    this.showView(viewFromHash(window.location.hash));
+  }
+
+  /** Restores the session of an earlier login, if any. Open data loads meanwhile. */
+  restoreSession(): Promise<void> {
+    return this.account.restore();
+  }
+
+  private onSessionChange(session: SessionView | null): void {
+    const views = allowedViews(session);
+    const nav = byId('view-nav');
+    nav.hidden = views.length < 2;
+    for (const link of nav.querySelectorAll<HTMLAnchorElement>('.view-link')) {
+      link.hidden = !views.includes(link.dataset.view as ViewId);
+    }
+    if (!views.includes('users')) {
+      this.usersAdmin.reset();
+    }
+    if (!views.includes('audit')) {
+      this.auditView.reset();
+    }
+    this.showView(viewFromHash(window.location.hash));
+    document.body.dataset.session = session ? 'user' : 'anonymous';
+  }
+
+  private showView(requested: ViewId): void {
+    const view = resolveView(requested, this.account?.session ?? null);
+    if (view !== requested && window.location.hash) {
+      // Leave a view that this visitor may not open, without adding a history entry.
+      history.replaceState(null, '', window.location.pathname + window.location.search + hashOf(view));
+    }
+    const changed = view !== this.view;
+    this.view = view;
+    byId('view-dashboard').hidden = view !== 'dashboard';
+    byId('view-users').hidden = view !== 'users';
+    byId('view-audit').hidden = view !== 'audit';
+    for (const link of document.querySelectorAll<HTMLAnchorElement>('.view-link')) {
+      if (link.dataset.view === view) {
+        link.setAttribute('aria-current', 'page');
+      } else {
+        link.removeAttribute('aria-current');
+      }
+    }
+    document.body.dataset.view = view;
+    if (view === 'users') {
+      this.usersAdmin.show();
+    } else if (view === 'audit') {
+      this.auditView.show();
+    } else if (changed) {
+      this.map.refreshSize();
+      this.chart.resize();
+    }
+  }
+
+  private notify(message: string): void {
+    const notice = byId('app-notice');
+    notice.textContent = message;
+    notice.hidden = !message;
+    window.clearTimeout(this.noticeTimer);
+    this.noticeTimer = window.setTimeout(() => {
+      notice.hidden = true;
+    }, NOTICE_MS);
   }
 
   async load(): Promise<void> {
@@ -102,6 +187,8 @@ class App {
       this.renderAbout(about.value.deployment, about.value.attributions ?? []);
     }
 
+    this.usersAdmin.setReferenceData(sourceList, units.status === 'fulfilled' ? units.value.units : []);
+
     const summary = byId('units-summary');
     if (units.status === 'fulfilled' && today) {
       const communes = units.value.units.filter((unit) => unit.level === 'commune').length;
@@ -135,6 +222,9 @@ class App {
     storeLang(safeStorage(), lang);
     this.applyLanguage();
     this.chart.refreshLanguage();
+    this.account.refreshLanguage();
+    this.usersAdmin.refreshLanguage();
+    this.auditView.refreshLanguage();
     // Names and attributions come from the API in the requested language.
     void this.load();
   }
@@ -152,3 +242,4 @@ class App {
 
 const app = new App();
 void app.load();
+void app.restoreSession();

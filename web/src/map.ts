@@ -53,6 +53,7 @@ export class MapView {
   private readonly legendContainer: HTMLElement;
   private layerControl: L.Control.Layers | null = null;
   private fitted = false;
+  private pendingBounds: L.LatLngBounds | null = null;
 
   /** `legendContainer` receives the typhoon colour legend, outside the map so that it never covers a popup. */
   constructor(container: HTMLElement, legendContainer: HTMLElement, translator: Translator, callbacks: MapCallbacks) {
@@ -118,9 +119,24 @@ export class MapView {
     if (!this.fitted && province.length > 0) {
       const bounds = provinceLayer.getBounds();
       if (bounds.isValid()) {
-        this.map.fitBounds(bounds, { padding: [12, 12] });
-        this.fitted = true;
+        this.pendingBounds = bounds;
+        this.fitPending();
       }
+    }
+  }
+
+  /** Call after the map's container was shown again: Leaflet measures it, and fits the province if it could not yet. */
+  refreshSize(): void {
+    this.map.invalidateSize();
+    this.fitPending();
+  }
+
+  private fitPending(): void {
+    // A hidden container has no size, and fitting it would zoom out to the whole world.
+    if (this.pendingBounds && this.map.getContainer().clientWidth > 0) {
+      this.map.fitBounds(this.pendingBounds, { padding: [12, 12] });
+      this.pendingBounds = null;
+      this.fitted = true;
     }
   }
 

@@ -130,3 +130,95 @@ export interface TyphoonProperties {
 export interface ApiErrorBody {
   error: { code: string; message: string };
 }
+
+/** Roles a person can hold. API keys of agency systems have a seventh, `agency_system`. */
+export type Role = 'admin' | 'operator' | 'leader' | 'agency_officer' | 'commune_officer' | 'auditor';
+
+/** A role within an optional scope: an agency, an administrative unit, or neither (province-wide). */
+export interface GrantView {
+  role: string;
+  agency: string | null;
+  unit: string | null;
+}
+
+export interface TwoFactorSetup {
+  /** Base32 secret to type into an authenticator app. */
+  secret: string;
+  /** `otpauth://` address, the content of a QR code. */
+  otpauth_url: string;
+}
+
+/** The caller's own account and session, from /auth/login, /auth/two-factor and /auth/me. */
+export interface SessionView {
+  user_id: string;
+  username: string;
+  display_name: string;
+  grants: GrantView[];
+  /** `two_factor` while the second factor is still due. */
+  stage: 'full' | 'two_factor';
+  /** Sent back in `X-CSRF-Token` with every state-changing request. */
+  csrf_token: string;
+  two_factor_enabled: boolean;
+  /** Present once, at the first login of a role that needs a second factor. */
+  two_factor_setup: TwoFactorSetup | null;
+}
+
+export interface UserView {
+  id: string;
+  username: string;
+  display_name: string;
+  grants: GrantView[];
+  disabled: boolean;
+  two_factor_enabled: boolean;
+  failed_logins: number;
+  /** Milliseconds since the Unix epoch. */
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UsersResponse {
+  users: UserView[];
+}
+
+export interface GrantBody {
+  role: string;
+  agency?: string;
+  unit?: string;
+}
+
+export interface NewUserBody {
+  username: string;
+  display_name: string;
+  password: string;
+  grants: GrantBody[];
+}
+
+export interface UserPatch {
+  display_name?: string;
+  disabled?: boolean;
+  grants?: GrantBody[];
+  password?: string;
+  unlock?: boolean;
+  reset_two_factor?: boolean;
+}
+
+export interface AuditRecord {
+  seq: number;
+  /** ISO 8601 with the local offset. */
+  at: string;
+  actor: string;
+  actor_name: string;
+  role: string | null;
+  scope: string | null;
+  action: string;
+  object: string | null;
+  outcome: string;
+  address: string | null;
+  detail: unknown;
+  hash: string;
+}
+
+export interface AuditResponse {
+  records: AuditRecord[];
+}

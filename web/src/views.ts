@@ -1,0 +1,34 @@
+// The page's views: the public dashboard, and the screens that some roles add.
+
+import { hasRole } from './auth';
+import type { SessionView } from './types';
+
+export type ViewId = 'dashboard' | 'users' | 'audit';
+
+const HASHES: Record<ViewId, string> = { dashboard: '', users: '#users', audit: '#audit' };
+
+export function viewFromHash(hash: string): ViewId {
+  const found = (Object.keys(HASHES) as ViewId[]).find((view) => view !== 'dashboard' && HASHES[view] === hash);
+  return found ?? 'dashboard';
+}
+
+export function hashOf(view: ViewId): string {
+  return HASHES[view];
+}
+
+/** Views the session may open: administrators manage users, auditors read the audit trail. */
+export function allowedViews(session: Pick<SessionView, 'grants' | 'stage'> | null): ViewId[] {
+  const views: ViewId[] = ['dashboard'];
+  if (hasRole(session, 'admin')) {
+    views.push('users');
+  }
+  if (hasRole(session, 'auditor')) {
+    views.push('audit');
+  }
+  return views;
+}
+
+/** Returns the view to show for a requested one. A view that the session may not open falls back to the dashboard. */
+export function resolveView(requested: ViewId, session: Pick<SessionView, 'grants' | 'stage'> | null): ViewId {
+  return allowedViews(session).includes(requested) ? requested : 'dashboard';
+}
