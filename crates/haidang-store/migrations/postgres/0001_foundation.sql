@@ -72,6 +72,7 @@ CREATE INDEX series_by_indicator ON series (indicator);
 
 CREATE TABLE batches (
     id TEXT PRIMARY KEY,
+    seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
     source_key TEXT,
     format TEXT NOT NULL,
     file_name TEXT,
@@ -90,7 +91,8 @@ CREATE TABLE observations (
     series_id BIGINT NOT NULL,
     ts BIGINT NOT NULL,
     value DOUBLE PRECISION NOT NULL,
-    batch_id TEXT NOT NULL,
+    -- batches.seq: an integer keeps the hot table narrow.
+    batch_seq BIGINT NOT NULL,
     row_no BIGINT NOT NULL,
     ingested_at BIGINT NOT NULL,
     PRIMARY KEY (series_id, ts)

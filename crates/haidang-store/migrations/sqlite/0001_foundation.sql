@@ -72,6 +72,7 @@ CREATE INDEX series_by_indicator ON series (indicator);
 
 CREATE TABLE batches (
     id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
     source_key TEXT,
     format TEXT NOT NULL,
     file_name TEXT,
@@ -90,7 +91,8 @@ CREATE TABLE observations (
     series_id INTEGER NOT NULL,
     ts INTEGER NOT NULL,
     value REAL NOT NULL,
-    batch_id TEXT NOT NULL,
+    -- batches.seq: an integer keeps the hot table narrow.
+    batch_seq INTEGER NOT NULL,
     row_no INTEGER NOT NULL,
     ingested_at INTEGER NOT NULL,
     PRIMARY KEY (series_id, ts)

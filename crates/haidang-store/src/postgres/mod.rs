@@ -12,6 +12,7 @@ use haidang_core::units::{AdminUnit, Succession, UnitCatalog, UnitLevel};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{AssertSqlSafe, PgConnection, Row};
 
+mod cases;
 mod connectors;
 mod identity;
 
@@ -29,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_foundation.sql")),
     (2, include_str!("../../migrations/postgres/0002_connectors.sql")),
     (3, include_str!("../../migrations/postgres/0003_identity.sql")),
+    (4, include_str!("../../migrations/postgres/0004_cases.sql")),
 ];
 
 #[derive(Clone)]
@@ -460,6 +462,11 @@ impl PgStore {
             .execute(&mut *tx)
             .await?;
 
+        let batch_seq: i64 = sqlx::query_scalar("SELECT seq FROM batches WHERE id = $1")
+            .bind(&batch_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { what: "batch", key: batch_id.clone() })?;
         let stored = stored_values_for(&mut tx, &rows).await?;
         let plan = plan_batch(&rows, &stored, ROLLUP_ZONE);
 
@@ -468,11 +475,11 @@ impl PgStore {
                 continue;
             }
             let sql = if upsert {
-                "UPDATE observations o SET value = u.value, batch_id = $4, row_no = u.row_no, ingested_at = $5
+                "UPDATE observations o SET value = u.value, batch_seq = $4, row_no = u.row_no, ingested_at = $5
                  FROM UNNEST($1::bigint[], $2::bigint[], $3::float8[], $6::bigint[]) AS u(series_id, ts, value, row_no)
                  WHERE o.series_id = u.series_id AND o.ts = u.ts"
             } else {
-                "INSERT INTO observations (series_id, ts, value, batch_id, row_no, ingested_at)
+                "INSERT INTO observations (series_id, ts, value, batch_seq, row_no, ingested_at)
                  SELECT u.series_id, u.ts, u.value, $4, u.row_no, $5
                  FROM UNNEST($1::bigint[], $2::bigint[], $3::float8[], $6::bigint[]) AS u(series_id, ts, value, row_no)"
             };
@@ -480,7 +487,7 @@ impl PgStore {
                 .bind(observations.iter().map(|o| o.series_id).collect::<Vec<_>>())
                 .bind(observations.iter().map(|o| o.time).collect::<Vec<_>>())
                 .bind(observations.iter().map(|o| o.value).collect::<Vec<_>>())
-                .bind(&batch_id)
+                .bind(batch_seq)
                 .bind(now)
                 .bind(observations.iter().map(|o| o.row).collect::<Vec<_>>())
                 .execute(&mut *tx)
@@ -923,9 +930,10 @@ async fn stored_values_for(
         return Ok(stored);
     }
     let found = sqlx::query(
-        "SELECT o.series_id, o.ts, o.value, o.batch_id, o.row_no, o.ingested_at
+        "SELECT o.series_id, o.ts, o.value, b.id, o.row_no, o.ingested_at
          FROM observations o JOIN UNNEST($1::bigint[], $2::bigint[]) AS k(series_id, ts)
-             ON o.series_id = k.series_id AND o.ts = k.ts",
+             ON o.series_id = k.series_id AND o.ts = k.ts
+         JOIN batches b ON b.seq = o.batch_seq",
     )
     .bind(candidates.iter().map(|c| c.0).collect::<Vec<_>>())
     .bind(candidates.iter().map(|c| c.1).collect::<Vec<_>>())

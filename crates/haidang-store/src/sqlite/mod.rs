@@ -12,6 +12,7 @@ use haidang_core::text::match_key;
 use haidang_core::units::{AdminUnit, Succession, UnitCatalog, UnitLevel};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+mod cases;
 mod connectors;
 mod identity;
 
@@ -29,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_foundation.sql")),
     (2, include_str!("../../migrations/sqlite/0002_connectors.sql")),
     (3, include_str!("../../migrations/sqlite/0003_identity.sql")),
+    (4, include_str!("../../migrations/sqlite/0004_cases.sql")),
 ];
 
 /// Number of reader connections kept open.
@@ -509,8 +511,8 @@ impl SqliteStore {
                 identity::append_audit_tx(tx, event)?;
             }
             tx.execute(
-                "INSERT INTO batches (id, source_key, format, file_name, api_key_id, status, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6)",
+                "INSERT INTO batches (id, seq, source_key, format, file_name, api_key_id, status, received_at)
+                 VALUES (?1, (SELECT COALESCE(max(seq), 0) + 1 FROM batches), ?2, ?3, ?4, ?5, 'open', ?6)",
                 params![
                     batch.id,
                     batch.source_key,
@@ -904,20 +906,24 @@ fn write_chunk(
     rejected: &[NewRejectedRow],
     now: i64,
 ) -> Result<BatchCounts, StoreError> {
+    let batch_seq: i64 = tx
+        .query_row("SELECT seq FROM batches WHERE id = ?1", [batch_id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { what: "batch", key: batch_id.to_owned() })?;
     let stored = stored_values_for(tx, rows)?;
     let plan = plan_batch(rows, &stored, ROLLUP_ZONE);
 
     let mut insert = tx.prepare_cached(
-        "INSERT INTO observations (series_id, ts, value, batch_id, row_no, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO observations (series_id, ts, value, batch_seq, row_no, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for o in &plan.inserts {
-        insert.execute(params![o.series_id, o.time, o.value, batch_id, o.row, now])?;
+        insert.execute(params![o.series_id, o.time, o.value, batch_seq, o.row, now])?;
     }
     let mut update = tx.prepare_cached(
-        "UPDATE observations SET value = ?3, batch_id = ?4, row_no = ?5, ingested_at = ?6 WHERE series_id = ?1 AND ts = ?2",
+        "UPDATE observations SET value = ?3, batch_seq = ?4, row_no = ?5, ingested_at = ?6 WHERE series_id = ?1 AND ts = ?2",
     )?;
     for o in &plan.updates {
-        update.execute(params![o.series_id, o.time, o.value, batch_id, o.row, now])?;
+        update.execute(params![o.series_id, o.time, o.value, batch_seq, o.row, now])?;
     }
     let mut superseded = tx.prepare_cached(
         "INSERT INTO superseded_observations (series_id, ts, value, batch_id, row_no, ingested_at, replaced_by_batch,
@@ -990,7 +996,8 @@ fn stored_values_for(
     let mut latest: HashMap<i64, Option<i64>> = HashMap::new();
     let mut max_time = tx.prepare_cached("SELECT max(ts) FROM observations WHERE series_id = ?1")?;
     let mut lookup = tx.prepare_cached(
-        "SELECT value, batch_id, row_no, ingested_at FROM observations WHERE series_id = ?1 AND ts = ?2",
+        "SELECT o.value, b.id, o.row_no, o.ingested_at FROM observations o JOIN batches b ON b.seq = o.batch_seq
+         WHERE o.series_id = ?1 AND o.ts = ?2",
     )?;
     let mut stored = HashMap::new();
     for row in rows {
