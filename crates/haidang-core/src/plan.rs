@@ -81,21 +81,24 @@ pub fn plan_batch(
     zone: Tz,
 ) -> WritePlan {
     let mut plan = WritePlan::default();
-    let mut states: HashMap<(i64, i64), KeyState> = HashMap::with_capacity(rows.len());
-    let mut order: Vec<(i64, i64)> = Vec::with_capacity(rows.len());
+    // Index of each key's state in `states`, which keeps first-seen order.
+    let mut index: HashMap<(i64, i64), usize> = HashMap::with_capacity(rows.len());
+    let mut states: Vec<((i64, i64), KeyState)> = Vec::with_capacity(rows.len());
 
     for row in rows {
         let key = (row.series_id, row.time);
-        let state = states.entry(key).or_insert_with(|| {
-            order.push(key);
+        let position = *index.entry(key).or_insert_with(|| {
             let existing = stored.get(&key).cloned();
-            KeyState {
+            let state = KeyState {
                 existed: existing.is_some(),
                 current: existing.as_ref().map(|s| (s.value, s.row)),
                 current_origin: existing,
                 changed: false,
-            }
+            };
+            states.push((key, state));
+            states.len() - 1
         });
+        let state = &mut states[position].1;
         match state.current {
             None => {
                 plan.accepted += 1;
@@ -120,8 +123,8 @@ pub fn plan_batch(
         }
     }
 
-    for key in order {
-        let Some(state) = states.get(&key) else { continue };
+    let mut hours = HourCache::new(zone);
+    for (key, state) in states {
         let Some((value, row)) = state.current else { continue };
         let observation = IncomingObservation {
             series_id: key.0,
@@ -129,7 +132,7 @@ pub fn plan_batch(
             value,
             row,
         };
-        let hour = (key.0, bucket_start(key.1, Step::Hour, zone));
+        let hour = (key.0, hours.start_of(key.1));
         if !state.existed {
             plan.inserts.push(observation);
             plan.hour_deltas
@@ -142,6 +145,31 @@ pub fn plan_batch(
         }
     }
     plan
+}
+
+/// Remembers the last local hour computed, because rows of a batch mostly fall in the hour
+/// of the row before them and converting to local time costs more than the rest of a row.
+struct HourCache {
+    zone: Tz,
+    last: Option<(i64, i64)>,
+}
+
+impl HourCache {
+    fn new(zone: Tz) -> Self {
+        Self { zone, last: None }
+    }
+
+    fn start_of(&mut self, time: i64) -> i64 {
+        if let Some((start, end)) = self.last
+            && (start..end).contains(&time)
+        {
+            return start;
+        }
+        let start = bucket_start(time, Step::Hour, self.zone);
+        let end = crate::time::next_bucket(start, Step::Hour, self.zone);
+        self.last = Some((start, end));
+        start
+    }
 }
 
 #[cfg(test)]
