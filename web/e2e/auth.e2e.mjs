@@ -29,6 +29,12 @@ const CHROMIUM_ARGS = [
 const OUTPUT_DIR = fileURLToPath(new URL('./output/', import.meta.url));
 const WAIT_MS = 30_000;
 
+const AUDITOR = {
+  username: 'kiemtra.hoa',
+  displayName: 'Lê Văn Hòa',
+  password: 'Sổ ghi chép không bao giờ xóa',
+};
+
 const OPERATOR = {
   username: 'dieuhanh.lan',
   displayName: 'Trần Thị Lan',
@@ -118,10 +124,12 @@ test('login, two-factor step and user administration in Chromium', { timeout: 30
       if (message.type() !== 'error') {
         return;
       }
-      // Refused logins and a wrong current password are part of the test; the
-      // browser reports their 401 as a console error.
+      // Refused logins, a wrong code and a wrong current password are part of
+      // the test, and the browser reports their 401 as a console error.
       const url = message.location()?.url ?? '';
-      const expected = ['/api/v1/auth/login', '/api/v1/auth/password'].some((endpoint) => url.endsWith(endpoint));
+      const expected = ['/api/v1/auth/login', '/api/v1/auth/two-factor', '/api/v1/auth/password'].some((endpoint) =>
+        url.endsWith(endpoint),
+      );
       if (expected && message.text().includes('401')) {
         return;
       }
@@ -141,7 +149,8 @@ test('login, two-factor step and user administration in Chromium', { timeout: 30
       }
     });
 
-    const shot = (name) => page.screenshot({ path: path.join(OUTPUT_DIR, name), fullPage: true });
+    // A modal dialog dims only the viewport, so dialogs are captured without the rest of the page.
+    const shot = (name, fullPage = true) => page.screenshot({ path: path.join(OUTPUT_DIR, name), fullPage });
     const loginDialog = page.locator('#login-dialog');
 
     async function openLogin() {
@@ -206,7 +215,7 @@ test('login, two-factor step and user administration in Chromium', { timeout: 30
       await page.locator('#login-form[aria-busy="false"]').waitFor({ timeout: WAIT_MS });
       await error.waitFor({ state: 'visible', timeout: WAIT_MS });
       assert.equal(await error.innerText(), 'Tên đăng nhập hoặc mật khẩu không đúng.');
-      await shot('auth-login-error.png');
+      await shot('auth-login-error.png', false);
     });
 
     await t.test('the administrator sets up the second factor', async () => {
@@ -226,11 +235,22 @@ test('login, two-factor step and user administration in Chromium', { timeout: 30
       const code = page.locator('#two-factor-code');
       assert.equal(await code.getAttribute('autocomplete'), 'one-time-code');
       assert.equal(await code.getAttribute('inputmode'), 'numeric');
-      await shot('auth-two-factor-setup.png');
+      await shot('auth-two-factor-setup.png', false);
 
       await code.fill('12345');
       await page.click('#two-factor-submit');
       assert.equal(await page.locator('#two-factor-code-error').innerText(), 'Mã xác thực gồm đúng 6 chữ số.');
+
+      // A wrong code: the server's message is shown and the step stays open.
+      const step = Math.floor(Date.now() / 30_000);
+      const valid = new Set([step - 1, step, step + 1, step + 2].map((counter) => totp(adminSecret, counter)));
+      const wrong = ['000000', '111111', '222222'].find((candidate) => !valid.has(candidate));
+      await code.fill(wrong);
+      await page.click('#two-factor-submit');
+      const codeError = page.locator('#two-factor-error');
+      await codeError.waitFor({ state: 'visible', timeout: WAIT_MS });
+      assert.match(await codeError.innerText(), /^Mã xác thực hai lớp không đúng/);
+      assert.ok(await page.locator('#two-factor-setup').isVisible(), 'the setup disappeared after a wrong code');
 
       const fresh = await freshCode(adminSecret);
       usedStep = fresh.step;
@@ -273,7 +293,7 @@ test('login, two-factor step and user administration in Chromium', { timeout: 30
       assert.match(await page.locator('#user-username-error').innerText(), /^Tên đăng nhập gồm 3–64 ký tự/);
       assert.equal(await page.locator('#user-password-error').innerText(), 'Mật khẩu cần ít nhất 12 ký tự.');
       assert.equal(await page.locator('[data-error-for="grant-0-agency"]').innerText(), 'Chọn đơn vị cho cán bộ sở, ngành.');
-      await shot('auth-user-form-errors.png');
+      await shot('auth-user-form-errors.png', false);
 
       await page.fill('#user-username', OPERATOR.username);
       await page.fill('#user-password', OPERATOR.password);
@@ -310,7 +330,7 @@ test('login, two-factor step and user administration in Chromium', { timeout: 30
       const commune = unitOptions.find((text) => text.startsWith('Phường ') || text.startsWith('Xã '));
       assert.ok(commune, `no commune among ${unitOptions.slice(0, 5).join(', ')}`);
       await page.selectOption('#grant-1-unit', { label: commune });
-      await shot('auth-user-edit.png');
+      await shot('auth-user-edit.png', false);
       await page.click('#user-submit');
       await page.locator('#user-dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
       const row = page.locator(`#users-body tr[data-user="${OPERATOR.username}"]`);
@@ -322,6 +342,23 @@ test('login, two-factor step and user administration in Chromium', { timeout: 30
       const roles = await row.locator('.grant-list li').allInnerTexts();
       assert.deepEqual(roles, ['Điều hành viên IOC', `Cán bộ xã, phường (${commune})`]);
       await shot('auth-users.png');
+    });
+
+    await t.test('the administrator creates an auditor', async () => {
+      await page.click('#user-add');
+      await page.locator('#user-dialog').waitFor({ state: 'visible', timeout: WAIT_MS });
+      await page.fill('#user-username', AUDITOR.username);
+      await page.fill('#user-display-name', AUDITOR.displayName);
+      await page.fill('#user-password', AUDITOR.password);
+      await page.fill('#user-password-confirm', AUDITOR.password);
+      await page.selectOption('#grant-0-role', 'auditor');
+      await page.click('#user-submit');
+      await page.locator('#user-dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
+      const row = page.locator(`#users-body tr[data-user="${AUDITOR.username}"]`);
+      await row.waitFor({ timeout: WAIT_MS });
+      // The auditor's role requires a second factor, which is not set up yet.
+      assert.equal(await row.locator('[data-2fa]').getAttribute('data-2fa'), 'pending');
+      assert.equal(await row.locator('[data-2fa]').innerText(), 'Chờ thiết lập');
     });
 
     await t.test('every change was sent with the CSRF token', () => {
@@ -393,17 +430,43 @@ test('login, two-factor step and user administration in Chromium', { timeout: 30
       assert.ok(await page.locator('#login-open').isVisible());
     });
 
+    await t.test('the auditor sets up the second factor and reads the audit trail', async () => {
+      await openLogin();
+      await submitLogin(AUDITOR.username, AUDITOR.password);
+      await page.locator('#two-factor-setup').waitFor({ state: 'visible', timeout: WAIT_MS });
+      const secret = (await page.locator('#two-factor-secret').innerText()).replace(/ /g, '');
+      assert.notEqual(secret, adminSecret);
+      await page.fill('#two-factor-code', (await freshCode(secret)).code);
+      await page.click('#two-factor-submit');
+      await expectLoggedIn(AUDITOR.displayName, 'Kiểm tra, giám sát');
+      assert.equal(await page.getByRole('link', { name: 'Quản trị người dùng' }).isVisible(), false);
+
+      await page.getByRole('link', { name: 'Nhật ký hoạt động' }).click();
+      await page.locator('#view-audit[data-state="ready"]').waitFor({ timeout: WAIT_MS });
+      const actions = await page.locator('#audit-body tr td:nth-child(3)').allInnerTexts();
+      assert.ok(actions.includes('user.create'), `actions listed: ${actions.slice(0, 10).join(', ')}`);
+      assert.ok(actions.includes('auth.login'), `actions listed: ${actions.slice(0, 10).join(', ')}`);
+      const outcomes = new Set(await page.locator('#audit-body tr td:nth-child(5)').allInnerTexts());
+      assert.ok(outcomes.has('Thành công'), `outcomes: ${[...outcomes].join(', ')}`);
+      assert.ok(outcomes.has('Thất bại'), `the refused logins are missing; outcomes: ${[...outcomes].join(', ')}`);
+      await shot('auth-audit.png');
+      await logout('Đăng xuất', 'Đã đăng xuất.');
+      assert.equal(await page.locator('#view-audit').isVisible(), false);
+    });
+
     await t.test('in English, the login and the admin screen are translated', async () => {
       await page.click('button[data-lang="en"]');
       await page.waitForFunction(() => document.documentElement.lang === 'en');
       await page.waitForSelector('body[data-ready="true"]', { timeout: WAIT_MS });
       assert.equal(await page.locator('#login-open').innerText(), 'Log in');
+      assert.equal(await page.locator('#app-notice').isVisible(), false, 'a Vietnamese notice stayed after the switch');
       await openLogin();
       assert.equal(await page.locator('label[for="login-username"]').innerText(), 'Username');
       await submitLogin('admin', 'not the right password');
       const error = page.locator('#login-error');
       await error.waitFor({ state: 'visible', timeout: WAIT_MS });
       assert.equal(await error.innerText(), 'Wrong username or password.');
+      await shot('auth-login-en.png', false);
 
       // The second login of the administrator requires a code, without the setup.
       await submitLogin('admin', adminPassword);

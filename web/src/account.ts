@@ -310,6 +310,8 @@ export class AccountController {
 
   private openPasswordForm(): void {
     this.passwordForm.reset();
+    // Lets password managers file the new password under the right account.
+    byId<HTMLInputElement>('password-username').value = this.current?.username ?? '';
     clearProblems(this.passwordForm);
     showError(byId('password-error'), null);
     this.passwordDialog.showModal();

@@ -220,6 +220,8 @@ class App {
   private setLanguage(lang: Lang): void {
     this.translator.lang = lang;
     storeLang(safeStorage(), lang);
+    // A notice still showing is in the previous language.
+    byId('app-notice').hidden = true;
     this.applyLanguage();
     this.chart.refreshLanguage();
     this.account.refreshLanguage();
