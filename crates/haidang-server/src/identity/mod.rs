@@ -1,5 +1,5 @@
-//! Who is calling, and whether they may: sessions, API keys, the route policy, CSRF checks,
-//! rate limits and the audit events of denials.
+//! Caller identification and access decisions: sessions, API keys, the route policy, CSRF
+//! checks, rate limits and the audit events of denials.
 
 pub mod password;
 pub mod policy;
@@ -61,7 +61,7 @@ impl Principal {
         }
     }
 
-    /// The grant under which the caller may perform `action`, if any.
+    /// Returns the grant under which the caller may perform `action`, if any.
     pub fn grant_for(&self, action: Action) -> Option<Grant> {
         self.grants().into_iter().find(|g| action.roles().contains(&g.role))
     }
@@ -142,7 +142,7 @@ fn client_address(info: Option<&ConnectInfo<std::net::SocketAddr>>) -> ClientAdd
 
 /// Reads the session cookie or the API key, checks it, and stores the [`Principal`] in the
 /// request. A missing, unknown, revoked or expired credential leaves the caller anonymous;
-/// a bad API key is refused at once, because its sender meant to authenticate.
+/// a bad API key is rejected at once, because its sender meant to authenticate.
 pub async fn authenticate(
     axum::extract::State(state): axum::extract::State<AppState>,
     mut request: Request,
@@ -196,6 +196,7 @@ async fn principal_of(state: &AppState, headers: &HeaderMap) -> Result<Principal
     let Some(session) = state.store.session(&token_hash).await? else {
         return Ok(Principal::Anonymous);
     };
+
     let settings = &state.security;
     let idle = now - session.last_seen_at > settings.session_idle_ms;
     let expired = now - session.created_at > settings.session_absolute_ms;
