@@ -5,7 +5,7 @@ CARGO ?= cargo
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/package.json locales -type f 2>/dev/null)
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test web test-deps lint test-rust test-web test-e2e bench clean-data
+.PHONY: run test web test-deps lint test-rust test-web test-e2e bench bench-mqtt clean-data
 
 run: web/dist/index.html
 	$(CARGO) build -p haidang
@@ -41,3 +41,8 @@ test: test-deps lint test-rust test-web test-e2e
 
 bench:
 	$(CARGO) bench -p haidang-ingest --bench csv_ingest
+
+# MQTT messages per second from a private Mosquitto broker to durable storage, beside a
+# bare subscriber that only counts them (needs the mosquitto binary).
+bench-mqtt:
+	$(CARGO) bench -p haidang-connectors --bench mqtt_ingest

@@ -44,3 +44,33 @@ if ! psql -h 127.0.0.1 -U postgres -d postgres -Atc 'SELECT 1' >/dev/null 2>&1; 
     exit 1
 fi
 echo "PostgreSQL ready on 127.0.0.1:5432"
+
+# The MQTT tests start brokers of their own; the system Mosquitto must be installed (the
+# tests run its binary) and is kept running on 127.0.0.1:1883 for local work.
+mosquitto_ready() {
+    (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null
+}
+
+if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
+    echo "Mosquitto is not installed; installing it from Debian"
+    apt_install mosquitto
+fi
+
+if ! mosquitto_ready; then
+    echo "starting Mosquitto"
+    mkdir -p /run/mosquitto /var/log/mosquitto
+    if id mosquitto >/dev/null 2>&1; then
+        chown mosquitto: /run/mosquitto /var/log/mosquitto
+    fi
+    PATH="$PATH:/usr/sbin" mosquitto -d -c /etc/mosquitto/mosquitto.conf || true
+    for _ in $(seq 1 20); do
+        mosquitto_ready && break
+        sleep 0.5
+    done
+fi
+
+if ! mosquitto_ready; then
+    echo "error: Mosquitto is not reachable on 127.0.0.1:1883" >&2
+    exit 1
+fi
+echo "Mosquitto ready on 127.0.0.1:1883"
