@@ -72,3 +72,15 @@ connector-key-mismatch = Setting "{ $field }" has the value "{ $value }", which 
 error-ngsi-connector-required = The NGSI-LD connector is not named ({ $count } connectors of kind ngsi-ld exist). Name it with the parameter "?connector=<key>" or the header "NGSILD-Tenant".
 error-file-connector-required = Source "{ $source }" has { $count } connectors of kind file. Name one with the parameter "?connector=<key>".
 error-resubmit-row = Row { $row } of batch "{ $batch }" has no rejection waiting for correction. Resubmit only rows that are rejected and not yet resolved.
+
+## Citizen reports
+
+what-case = Report
+what-service = Service
+what-media = Photo
+what-token = Tracking token
+what-format = Format (use the extension .json or .xml)
+error-illegal-transition = The step "{ $event }" is not possible while the report is in the state "{ $state }". Steps allowed now: { $allowed }.
+error-case-wrong-party = The step "{ $event }" is not made through this path: operator steps go to /dispatch, handler steps to /handle, the reporter's steps with the tracking token.
+error-photo-too-large = The photo is larger than { $limit }. Send a smaller photo.
+error-photo-type = The photo must be a JPEG or PNG file.

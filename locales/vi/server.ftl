@@ -72,3 +72,15 @@ connector-key-mismatch = Thiết lập "{ $field }" có giá trị "{ $value }" 
 error-ngsi-connector-required = Không xác định được kết nối NGSI-LD (đang có { $count } kết nối loại ngsi-ld). Ghi rõ kết nối bằng tham số "?connector=<khóa>" hoặc tiêu đề "NGSILD-Tenant".
 error-file-connector-required = Nguồn "{ $source }" có { $count } kết nối loại file. Ghi rõ kết nối bằng tham số "?connector=<khóa>".
 error-resubmit-row = Dòng { $row } của lô "{ $batch }" không có lỗi nào đang chờ sửa. Chỉ gửi lại những dòng đang bị từ chối và chưa được xử lý.
+
+## Phản ánh hiện trường (citizen reports)
+
+what-case = phản ánh
+what-service = loại phản ánh
+what-media = ảnh
+what-token = mã theo dõi
+what-format = định dạng (dùng đuôi .json hoặc .xml)
+error-illegal-transition = Không thể thực hiện bước "{ $event }" khi phản ánh đang ở trạng thái "{ $label }" ({ $state }). Các bước được phép lúc này: { $allowed }.
+error-case-wrong-party = Bước "{ $event }" không thực hiện qua đường dẫn này: bước của điều hành viên gửi tới /dispatch, bước của đơn vị xử lý gửi tới /handle, bước của người dân gửi kèm mã theo dõi.
+error-photo-too-large = Ảnh lớn hơn { $limit }. Hãy gửi ảnh nhỏ hơn.
+error-photo-type = Ảnh phải là JPEG hoặc PNG.

@@ -114,10 +114,20 @@ pub enum Action {
     ReadAudit,
     /// Export the audit trail.
     ExportAudit,
+    /// File a citizen report, follow it with its token, rate or dispute the answer.
+    SubmitReport,
+    /// Read citizen reports in scope, with personal data masked.
+    ReadCases,
+    /// Work on citizen reports assigned within scope: start, ask for more time, answer.
+    HandleCases,
+    /// Take reports by phone, accept, reject, assign, merge, decide extensions, publish, close.
+    DispatchCases,
+    /// Read a reporter's name and contact unmasked; every read is audited.
+    ReadPersonalData,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 17] = [
         Action::ReadSystemStatus,
         Action::ReadOpenData,
         Action::LogIn,
@@ -130,6 +140,11 @@ impl Action {
         Action::ManageConnectors,
         Action::ReadAudit,
         Action::ExportAudit,
+        Action::SubmitReport,
+        Action::ReadCases,
+        Action::HandleCases,
+        Action::DispatchCases,
+        Action::ReadPersonalData,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -146,12 +161,20 @@ impl Action {
             Self::ManageConnectors => "manage_connectors",
             Self::ReadAudit => "read_audit",
             Self::ExportAudit => "export_audit",
+            Self::SubmitReport => "submit_report",
+            Self::ReadCases => "read_cases",
+            Self::HandleCases => "handle_cases",
+            Self::DispatchCases => "dispatch_cases",
+            Self::ReadPersonalData => "read_personal_data",
         }
     }
 
     /// Whether an anonymous caller may do it.
     pub fn is_public(self) -> bool {
-        matches!(self, Self::ReadSystemStatus | Self::ReadOpenData | Self::LogIn)
+        matches!(
+            self,
+            Self::ReadSystemStatus | Self::ReadOpenData | Self::LogIn | Self::SubmitReport
+        )
     }
 
     /// Returns the roles that may do it. This table is the permission matrix; the written
@@ -159,7 +182,7 @@ impl Action {
     pub fn roles(self) -> &'static [Role] {
         use Role::*;
         match self {
-            Self::ReadSystemStatus | Self::ReadOpenData => &[
+            Self::ReadSystemStatus | Self::ReadOpenData | Self::SubmitReport => &[
                 Admin,
                 Operator,
                 Leader,
@@ -174,6 +197,10 @@ impl Action {
             Self::ReadBatches => &[Admin, Operator, AgencyOfficer, AgencySystem],
             Self::ManageUsers | Self::ManageApiKeys | Self::ManageConnectors => &[Admin],
             Self::ReadAudit | Self::ExportAudit => &[Auditor],
+            Self::ReadCases => &[Admin, Operator, Leader, AgencyOfficer, CommuneOfficer],
+            Self::HandleCases => &[Admin, Operator, AgencyOfficer, CommuneOfficer],
+            Self::DispatchCases => &[Admin, Operator],
+            Self::ReadPersonalData => &[Admin, Operator],
         }
     }
 }

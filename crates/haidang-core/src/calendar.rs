@@ -78,7 +78,10 @@ impl WorkCalendar {
             if line.is_empty() || line.starts_with('#') || line.starts_with("date,") {
                 continue;
             }
-            let fail = |detail: String| CalendarError { line: index + 1, detail };
+            let fail = |detail: String| CalendarError {
+                line: index + 1,
+                detail,
+            };
             let mut parts = line.splitn(3, ',');
             let date_text = parts.next().unwrap_or_default().trim();
             let kind_text = parts.next().unwrap_or_default();

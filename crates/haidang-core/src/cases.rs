@@ -212,7 +212,12 @@ impl EventKind {
     pub fn needs_note(self) -> bool {
         matches!(
             self,
-            Self::Reject | Self::RequestExtension | Self::RefuseExtension | Self::Resolve | Self::Dispute | Self::Reopen
+            Self::Reject
+                | Self::RequestExtension
+                | Self::RefuseExtension
+                | Self::Resolve
+                | Self::Dispute
+                | Self::Reopen
         )
     }
 }
@@ -375,7 +380,10 @@ mod tests {
     fn dispute_reopens_and_work_resumes() {
         let state = next_state(CaseState::Published, EventKind::Dispute);
         assert_eq!(state, Ok(CaseState::Reopened));
-        assert_eq!(next_state(CaseState::Reopened, EventKind::Start), Ok(CaseState::InProgress));
+        assert_eq!(
+            next_state(CaseState::Reopened, EventKind::Start),
+            Ok(CaseState::InProgress)
+        );
     }
 
     #[test]
@@ -387,7 +395,10 @@ mod tests {
             "resolve is not allowed in state received; allowed: accept, reject, merge"
         );
         assert!(next_state(CaseState::Rejected, EventKind::Dispute).is_err());
-        assert_eq!(next_state(CaseState::Closed, EventKind::Dispute), Ok(CaseState::Reopened));
+        assert_eq!(
+            next_state(CaseState::Closed, EventKind::Dispute),
+            Ok(CaseState::Reopened)
+        );
     }
 
     #[test]
@@ -406,15 +417,30 @@ mod tests {
             extension_approved,
             resolved_at,
         };
-        assert_eq!(timeliness(&facts(CaseState::Closed, Some(90), false), 0), Timeliness::OnTime);
+        assert_eq!(
+            timeliness(&facts(CaseState::Closed, Some(90), false), 0),
+            Timeliness::OnTime
+        );
         assert_eq!(
             timeliness(&facts(CaseState::Published, Some(150), true), 0),
             Timeliness::LateWithExtension
         );
-        assert_eq!(timeliness(&facts(CaseState::Resolved, Some(150), false), 0), Timeliness::Late);
-        assert_eq!(timeliness(&facts(CaseState::InProgress, None, false), 150), Timeliness::OpenOverdue);
-        assert_eq!(timeliness(&facts(CaseState::Assigned, None, false), 50), Timeliness::Open);
-        assert_eq!(timeliness(&facts(CaseState::Rejected, None, false), 50), Timeliness::NotCounted);
+        assert_eq!(
+            timeliness(&facts(CaseState::Resolved, Some(150), false), 0),
+            Timeliness::Late
+        );
+        assert_eq!(
+            timeliness(&facts(CaseState::InProgress, None, false), 150),
+            Timeliness::OpenOverdue
+        );
+        assert_eq!(
+            timeliness(&facts(CaseState::Assigned, None, false), 50),
+            Timeliness::Open
+        );
+        assert_eq!(
+            timeliness(&facts(CaseState::Rejected, None, false), 50),
+            Timeliness::NotCounted
+        );
     }
 
     #[test]

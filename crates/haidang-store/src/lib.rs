@@ -8,6 +8,7 @@
 //! through an async driver one row at a time cost tens of microseconds each; PostgreSQL is
 //! written through sqlx with array parameters.
 
+pub mod cases;
 pub mod connectors;
 mod error;
 pub mod identity;

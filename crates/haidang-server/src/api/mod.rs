@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod catalog;
 pub mod connectors;
 pub mod dead_letter;
@@ -10,8 +11,10 @@ pub mod health;
 pub mod map;
 pub mod ngsi;
 pub mod observations;
+pub mod open311;
 pub mod openapi;
 pub mod params;
+pub mod public_cases;
 pub mod series;
 pub mod units;
 pub mod users;
@@ -65,4 +68,33 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/batches/{batch_id}/resubmit", post(dead_letter::resubmit))
         .route("/ngsi-ld/v1/notify", post(ngsi::notify))
         .route("/ngsi-ld/v1/entityOperations/upsert", post(ngsi::upsert))
+        .route("/api/v1/cases", get(cases::list).post(cases::create))
+        .route("/api/v1/cases/export", get(cases::export))
+        .route("/api/v1/cases/overdue", get(cases::overdue))
+        .route("/api/v1/cases/statistics", get(cases::statistics))
+        .route("/api/v1/cases/{id}", get(cases::get_one))
+        .route("/api/v1/cases/{id}/reporter", get(cases::reporter))
+        .route("/api/v1/cases/{id}/duplicates", get(cases::duplicates))
+        .route("/api/v1/cases/{id}/dispatch", post(cases::dispatch))
+        .route("/api/v1/cases/{id}/handle", post(cases::handle))
+        .route("/api/v1/case-media/{id}", get(cases::media))
+        .route("/api/v1/public/cases", get(public_cases::list))
+        .route("/api/v1/public/cases/statistics", get(public_cases::statistics))
+        .route("/api/v1/public/media/{id}", get(public_cases::media))
+        .route("/api/v1/public/tracking/{key}", post(public_cases::track))
+        .route("/api/v1/public/tracking/{key}/media", post(public_cases::add_media))
+        .route("/open311/discovery.json", get(open311::discovery))
+        .route("/open311/v2/services.json", get(open311::services_json))
+        .route("/open311/v2/services.xml", get(open311::services_xml))
+        .route("/open311/v2/services/{code}", get(open311::service_definition))
+        .route(
+            "/open311/v2/requests.json",
+            get(open311::list_json).post(open311::post_json),
+        )
+        .route(
+            "/open311/v2/requests.xml",
+            get(open311::list_xml).post(open311::post_xml),
+        )
+        .route("/open311/v2/requests/{id}", get(open311::get_request))
+        .route("/open311/v2/tokens/{id}", get(open311::token))
 }

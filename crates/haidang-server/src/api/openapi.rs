@@ -5,7 +5,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    api_keys, audit, auth, catalog, connectors, dead_letter, health, map, ngsi, observations, series, units, users,
+    api_keys, audit, auth, cases, catalog, connectors, dead_letter, health, map, ngsi, observations, open311,
+    public_cases, series, units, users,
 };
 
 #[derive(OpenApi)]
@@ -25,6 +26,11 @@ use crate::api::{
         connectors::list, connectors::get_one, connectors::put, connectors::delete,
         dead_letter::source_rejected, dead_letter::upload, dead_letter::resubmit,
         ngsi::notify, ngsi::upsert,
+        cases::list, cases::create, cases::export, cases::overdue, cases::statistics, cases::get_one,
+        cases::reporter, cases::duplicates, cases::dispatch, cases::handle, cases::media,
+        public_cases::list, public_cases::statistics, public_cases::media, public_cases::track, public_cases::add_media,
+        open311::discovery, open311::services_json, open311::services_xml, open311::service_definition,
+        open311::list_json, open311::post_json, open311::list_xml, open311::post_xml, open311::get_request, open311::token,
         document,
     ),
     modifiers(&ApiKeyScheme),

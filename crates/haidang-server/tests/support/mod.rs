@@ -192,6 +192,18 @@ impl TestApp {
         auth: &Auth,
         body: Option<(&str, Vec<u8>)>,
     ) -> (StatusCode, axum::http::HeaderMap, Value) {
+        let (status, headers, bytes) = self.send_bytes(method, uri, auth, body).await;
+        (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// Like [`TestApp::send`], returning the body's bytes.
+    pub async fn send_bytes(
+        &self,
+        method: &str,
+        uri: &str,
+        auth: &Auth,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
         let mut builder = Request::builder().method(method).uri(uri).header("host", "ioc.test");
         match auth {
             Auth::Anonymous => {}
@@ -215,7 +227,7 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body").to_bytes().to_vec();
-        (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        (status, headers, bytes)
     }
 
     pub async fn request(
@@ -230,7 +242,7 @@ impl TestApp {
         (status, value)
     }
 
-    async fn raw(
+    pub async fn raw(
         &self,
         method: &str,
         uri: &str,

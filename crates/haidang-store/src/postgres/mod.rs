@@ -466,7 +466,10 @@ impl PgStore {
             .bind(&batch_id)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| StoreError::NotFound { what: "batch", key: batch_id.clone() })?;
+            .ok_or_else(|| StoreError::NotFound {
+                what: "batch",
+                key: batch_id.clone(),
+            })?;
         let stored = stored_values_for(&mut tx, &rows).await?;
         let plan = plan_batch(&rows, &stored, ROLLUP_ZONE);
 

@@ -909,7 +909,10 @@ fn write_chunk(
     let batch_seq: i64 = tx
         .query_row("SELECT seq FROM batches WHERE id = ?1", [batch_id], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| StoreError::NotFound { what: "batch", key: batch_id.to_owned() })?;
+        .ok_or_else(|| StoreError::NotFound {
+            what: "batch",
+            key: batch_id.to_owned(),
+        })?;
     let stored = stored_values_for(tx, rows)?;
     let plan = plan_batch(rows, &stored, ROLLUP_ZONE);
 
