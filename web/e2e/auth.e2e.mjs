@@ -361,6 +361,14 @@ test('login, two-factor step and user administration in Chromium', { timeout: 30
       assert.equal(await row.locator('[data-2fa]').innerText(), 'Chờ thiết lập');
     });
 
+    await t.test('a reload keeps the session and the view', async () => {
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await page.locator('#view-users[data-state="ready"]').waitFor({ timeout: WAIT_MS });
+      assert.equal(await page.evaluate(() => window.location.hash), '#users');
+      await expectLoggedIn('Quản trị viên', 'Quản trị hệ thống');
+      assert.ok(apiRequests.includes('GET /api/v1/auth/me'), 'the session was not read back');
+    });
+
     await t.test('every change was sent with the CSRF token', () => {
       const apiWrites = unsafeRequests.filter((request) => request.url.includes('/api/v1/'));
       assert.ok(apiWrites.some((request) => request.method === 'PATCH'), 'no PATCH was sent');

@@ -41,6 +41,10 @@ class App {
   private readonly auditView: AuditView;
   private series = new Map<string, Series>();
   private view: ViewId = 'dashboard';
+  /** True until the session of an earlier login is known, so that a reload keeps the address of a view. */
+  private restoring = true;
+  /** A view requested before login, opened once a login allows it. */
+  private pendingView: ViewId | null = null;
   private noticeTimer: number | undefined;
   /** Increases on every reload so that a slower, older response is dropped. */
   private generation = 0;
@@ -70,14 +74,20 @@ class App {
       onSessionChange: (session) => this.onSessionChange(session),
       notify: (message) => this.notify(message),
     });
-    window.addEventListener('hashchange', () => this.showView(viewFromHash(window.location.hash)));
+    window.addEventListener('hashchange', () => {
+      // Moving to another view drops a view kept for after login.
+      this.pendingView = null;
+      this.showView(viewFromHash(window.location.hash));
+    });
     this.applyLanguage();
     this.showView(viewFromHash(window.location.hash));
   }
 
   /** Restores the session of an earlier login, if any. Open data loads meanwhile. */
-  restoreSession(): Promise<void> {
-    return this.account.restore();
+  async restoreSession(): Promise<void> {
+    await this.account.restore();
+    this.restoring = false;
+    this.showView(viewFromHash(window.location.hash));
   }
 
   private onSessionChange(session: SessionView | null): void {
@@ -93,13 +103,21 @@ class App {
     if (!views.includes('audit')) {
       this.auditView.reset();
     }
+    const pending = this.pendingView;
+    if (session && pending && views.includes(pending)) {
+      this.pendingView = null;
+      history.replaceState(null, '', window.location.pathname + window.location.search + hashOf(pending));
+    }
     this.showView(viewFromHash(window.location.hash));
     document.body.dataset.session = session ? 'user' : 'anonymous';
   }
 
   private showView(requested: ViewId): void {
     const view = resolveView(requested, this.account?.session ?? null);
-    if (view !== requested && window.location.hash) {
+    if (view !== requested && !this.account?.session) {
+      this.pendingView = requested;
+    }
+    if (view !== requested && window.location.hash && !this.restoring) {
       // Leave a view that this visitor may not open, without adding a history entry.
       history.replaceState(null, '', window.location.pathname + window.location.search + hashOf(view));
     }
