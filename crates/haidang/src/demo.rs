@@ -65,6 +65,7 @@ pub async fn run(mut config: Config, data_dir: &Path, load_only: bool) -> anyhow
     let store = open_migrated(&config).await?;
     load_reference(&store, &data_dir.join("reference"), &demo.boundaries).await?;
     load_demo_data(&store, &demo, &demo_dir).await?;
+    crate::demo_cases::load(&store, &data_dir.join("reference"), &demo_dir, SystemClock.now_ms()).await?;
 
     let clock = || SystemClock.now_ms();
     if load_only {

@@ -4,6 +4,7 @@ mod admin;
 mod commands;
 mod config;
 mod demo;
+mod demo_cases;
 mod telemetry;
 
 use std::path::PathBuf;
