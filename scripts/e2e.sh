@@ -43,8 +43,22 @@ if ! echo "$admin_password" | "$binary" user create --username admin --display-n
     exit 1
 fi
 
+# The citizen report test drives an operator and an officer of the Department of Construction.
+staff_password="Phản ánh được xử lý đúng hạn 2026"
+for account in "dieuhanh|Điều hành viên|operator|" "soxd|Cán bộ Sở Xây dựng|agency_officer|--agency so-xd"; do
+    IFS='|' read -r username display role scope <<<"$account"
+    # shellcheck disable=SC2086 # $scope holds zero or two words.
+    if ! echo "$staff_password" | "$binary" user create --username "$username" --display-name "$display" \
+        --role "$role" $scope --database-url "sqlite://$workdir/haidang.db" >>"$workdir/user.log" 2>&1; then
+        echo "error: could not create the user $username" >&2
+        cat "$workdir/user.log" >&2
+        exit 1
+    fi
+done
+
 cd "$root/web"
-if ! HAIDANG_E2E_URL="http://127.0.0.1:$port" HAIDANG_E2E_ADMIN_PASSWORD="$admin_password" npm run --silent e2e; then
+if ! HAIDANG_E2E_URL="http://127.0.0.1:$port" HAIDANG_E2E_ADMIN_PASSWORD="$admin_password" \
+    HAIDANG_E2E_STAFF_PASSWORD="$staff_password" npm run --silent e2e; then
     echo "the demo server's log follows" >&2
     tail -n 50 "$workdir/server.log" >&2
     exit 1

@@ -15,6 +15,13 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 1200,
+    // The operations page and the public page of citizen reports.
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        reports: fileURLToPath(new URL('./phan-anh.html', import.meta.url)),
+      },
+    },
   },
   server: {
     // The .ftl files live in ../locales, outside the web root.
