@@ -39,7 +39,7 @@ pub const MAX_REPORT_PHOTOS: usize = 3;
 /// How long before its deadline an open case is flagged as due soon.
 pub const WARN_BEFORE_MS: i64 = 24 * 3_600_000;
 
-/// What a report says, from any channel, before it is checked.
+/// The content of a report from any channel, before it is checked.
 #[derive(Debug, Clone, Default)]
 pub struct Intake {
     pub service_code: String,
@@ -282,7 +282,7 @@ pub async fn file_case(
     Ok((record, category))
 }
 
-/// The scope of cases the caller may touch under `action`: `None` is province-wide.
+/// Returns the scope of cases the caller may touch under `action`, `None` meaning province-wide.
 /// Unit grants are expanded to the communes in force today, so that the query can filter.
 pub async fn case_scope(
     state: &AppState,
@@ -328,7 +328,7 @@ pub async fn case_scope(
     Ok(Some(clauses))
 }
 
-/// The record scope of a case, as the permission model names it.
+/// Returns the record scope of a case, as the permission model names it.
 pub fn record_scope(case: &CaseRecord) -> RecordScope {
     RecordScope {
         agency: case.agency_key.clone(),
@@ -522,7 +522,7 @@ pub struct MediaView {
     pub purpose: String,
     pub content_type: String,
     pub size: i64,
-    /// Where to fetch the photo.
+    /// URL of the photo.
     pub url: String,
 }
 
@@ -760,7 +760,7 @@ pub struct ReporterDetail {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PurposeParams {
-    /// Why the personal data is read, recorded in the audit trail.
+    /// Purpose of reading the personal data, recorded in the audit trail.
     pub purpose: Option<String>,
 }
 
@@ -1209,6 +1209,8 @@ pub async fn statistics_of(
     scope: Option<Vec<ScopeClause>>,
     only_public: bool,
 ) -> Result<Statistics, ApiError> {
+    // NOTE: the counts are made over at most 100,000 cases read into memory; a larger
+    // deployment needs them aggregated in SQL.
     let filter = CaseFilter {
         scope,
         limit: 100_000,
@@ -1257,7 +1259,7 @@ pub async fn statistics_of(
     })
 }
 
-/// Handling statistics of the cases in the caller's scope.
+/// Returns the handling statistics of the cases in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/cases/statistics", tag = "cases", responses((status = 200, body = Statistics)))]
 pub async fn statistics(State(state): State<AppState>, principal: Principal) -> Result<Json<Statistics>, ApiError> {
     let scope = case_scope(&state, &principal, Action::ReadCases).await?;

@@ -23,7 +23,7 @@ use crate::i18n::Lang;
 use crate::identity::{ClientAddress, Principal};
 use crate::state::AppState;
 
-/// Answer format, chosen by the path's extension.
+/// Response format, chosen by the path's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Json,
@@ -130,7 +130,7 @@ fn render(format: Format, status: StatusCode, root: &str, item: &str, records: &
     }
 }
 
-/// An Open311 error answer: `[{"code": 400, "description": "…"}]`.
+/// Renders an Open311 error response: `[{"code": 400, "description": "…"}]`.
 fn error_response(format: Format, lang: Lang, error: &ApiError) -> Response {
     let status =
         if error.status == StatusCode::UNPROCESSABLE_ENTITY || error.status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
@@ -429,7 +429,7 @@ async fn post_request(
     ))
 }
 
-/// Files a service request (Open311, form-encoded, JSON answer).
+/// Files a service request (Open311, form-encoded, JSON response).
 #[utoipa::path(post, path = "/open311/v2/requests.json", tag = "open311",
     request_body(content_type = "application/x-www-form-urlencoded", description = "service_code, lat, long, address_string, description, attribute[CODE], email, first_name, last_name, phone, media_url, api_key"),
     responses((status = 201, description = "service_request_id and token"), (status = 400)))]
@@ -445,7 +445,7 @@ pub async fn post_json(
     finish(Format::Json, &headers, result)
 }
 
-/// Files a service request (Open311, form-encoded, XML answer).
+/// Files a service request (Open311, form-encoded, XML response).
 #[utoipa::path(post, path = "/open311/v2/requests.xml", tag = "open311",
     request_body(content_type = "application/x-www-form-urlencoded", description = "as requests.json"),
     responses((status = 201, description = "service_request_id and token"), (status = 400)))]
@@ -461,7 +461,7 @@ pub async fn post_xml(
     finish(Format::Xml, &headers, result)
 }
 
-/// The public Open311 view of a case.
+/// Builds the public Open311 view of a case.
 fn request_record(state: &AppState, names: &Names, case: &CaseRecord) -> Record {
     let public = case.state.is_public();
     // A report's text is shown once the operator accepted it; personal contact never.
@@ -627,7 +627,7 @@ pub async fn get_request(State(state): State<AppState>, headers: HeaderMap, Path
 }
 
 /// Returns the request of a token (`tokens/{token}.json` or `.xml`), with the whole history
-/// for the reporter who holds it.
+/// for the reporter who has the token.
 #[utoipa::path(get, path = "/open311/v2/tokens/{id}", tag = "open311", params(("id" = String, Path, description = "token with .json or .xml")),
     responses((status = 200, description = "service_request_id of the token"), (status = 404)))]
 pub async fn token(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
