@@ -185,7 +185,11 @@ impl<'a> Ingestor<'a> {
                 }
             }
             let last = chunk.len() < CHUNK_ROWS;
-            let prepared = if chunk.is_empty() { None } else { Some(self.prepare_chunk(chunk, now()).await) };
+            let prepared = if chunk.is_empty() {
+                None
+            } else {
+                Some(self.prepare_chunk(chunk, now()).await)
+            };
             if let Some(write) = pending.take() {
                 self.counts.add(write.finish().await?);
             }
@@ -227,7 +231,11 @@ impl<'a> Ingestor<'a> {
         for row in chunk {
             match self.validate(&row) {
                 Ok(observation) => valid.push(observation),
-                Err(reason) => rejected.push(NewRejectedRow { row: row.row, reason, raw: row.raw.render() }),
+                Err(reason) => rejected.push(NewRejectedRow {
+                    row: row.row,
+                    reason,
+                    raw: row.raw.render(),
+                }),
             }
         }
         Ok((valid, rejected, now))
