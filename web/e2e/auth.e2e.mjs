@@ -6,6 +6,7 @@
 // (scripts/e2e.sh creates one). The screenshots go to web/e2e/output/.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -164,6 +165,25 @@ test('login, two-factor step and user administration in Chromium', { timeout: 30
       await page.click('#login-submit');
     }
 
+    /** Checks the QR code of the setup, and decodes it when zbarimg is installed. */
+    async function checkQr(url) {
+      const qr = page.locator('#two-factor-qr svg.qr');
+      assert.ok(await qr.isVisible(), 'no QR code');
+      const file = path.join(OUTPUT_DIR, 'auth-two-factor-qr.png');
+      await qr.screenshot({ path: file });
+      let decoded;
+      try {
+        decoded = execFileSync('zbarimg', ['--raw', '--quiet', file], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      } catch (error) {
+        if (error.code === 'ENOENT') {
+          t.diagnostic('zbarimg is not installed, so the QR code was not decoded');
+          return;
+        }
+        assert.fail(`zbarimg could not read the QR code in ${file}`);
+      }
+      assert.equal(decoded, url);
+    }
+
     async function expectLoggedIn(name, roles) {
       await page.locator('#account-info').waitFor({ state: 'visible', timeout: WAIT_MS });
       assert.equal(await page.locator('#account-name').innerText(), name);
@@ -231,6 +251,7 @@ test('login, two-factor step and user administration in Chromium', { timeout: 30
       assert.ok(url.startsWith('otpauth://totp/'), `otpauth address is "${url}"`);
       assert.equal(new URL(url).searchParams.get('secret'), adminSecret);
       assert.ok((await setup.innerText()).includes('ứng dụng xác thực'), 'the setup steps are not in Vietnamese');
+      await checkQr(url);
 
       const code = page.locator('#two-factor-code');
       assert.equal(await code.getAttribute('autocomplete'), 'one-time-code');

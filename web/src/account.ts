@@ -16,6 +16,7 @@ import {
 import { byId, showError } from './dom';
 import { clearProblems, inputValue, setBusy, showProblems } from './form';
 import type { Translator } from './i18n';
+import { encodeQr, qrPath, type QrCode } from './qr';
 import type { SessionView, TwoFactorSetup } from './types';
 
 export interface AccountCallbacks {
@@ -191,7 +192,40 @@ export class AccountController {
     if (setup) {
       byId('two-factor-secret').textContent = formatSecret(setup.secret);
       byId('two-factor-url').textContent = setup.otpauth_url;
+      this.renderQr(setup.otpauth_url);
     }
+  }
+
+  /** Draws the otpauth:// address as a QR code, or hides that step when the address does not fit one. */
+  private renderQr(address: string): void {
+    const frame = byId('two-factor-qr');
+    let code: QrCode;
+    try {
+      code = encodeQr(address);
+    } catch {
+      byId('two-factor-qr-step').hidden = true;
+      frame.replaceChildren();
+      return;
+    }
+    const margin = 4;
+    const extent = code.size + 2 * margin;
+    const svgNs = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(svgNs, 'svg');
+    svg.setAttribute('viewBox', `0 0 ${extent} ${extent}`);
+    svg.setAttribute('class', 'qr');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', this.translator.t('two-factor-qr-label'));
+    svg.setAttribute('shape-rendering', 'crispEdges');
+    const background = document.createElementNS(svgNs, 'rect');
+    background.setAttribute('width', String(extent));
+    background.setAttribute('height', String(extent));
+    background.setAttribute('fill', '#ffffff');
+    const modules = document.createElementNS(svgNs, 'path');
+    modules.setAttribute('d', qrPath(code, margin));
+    modules.setAttribute('fill', '#000000');
+    svg.append(background, modules);
+    frame.replaceChildren(svg);
+    byId('two-factor-qr-step').hidden = false;
   }
 
   private async submitLogin(): Promise<void> {

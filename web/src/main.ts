@@ -64,6 +64,8 @@ class App {
         }
       });
     }
+
+    // The views call back into the account controller, which exists by the time they do.
     const onSessionLost = () => this.account.sessionLost();
     this.usersAdmin = new UsersAdmin(this.api, this.translator, {
       onSessionLost,
@@ -74,11 +76,13 @@ class App {
       onSessionChange: (session) => this.onSessionChange(session),
       notify: (message) => this.notify(message),
     });
+
     window.addEventListener('hashchange', () => {
       // Moving to another view drops a view kept for after login.
       this.pendingView = null;
       this.showView(viewFromHash(window.location.hash));
     });
+
     this.applyLanguage();
     this.showView(viewFromHash(window.location.hash));
   }
