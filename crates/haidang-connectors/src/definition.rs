@@ -49,7 +49,7 @@ impl Kind {
         }
     }
 
-    /// Whether the connector runs a loop of its own; the others only receive requests.
+    /// Returns whether the connector runs a loop of its own. The others only receive requests.
     pub fn is_active(self) -> bool {
         matches!(self, Self::Mqtt | Self::Pull)
     }

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-/// What is wrong with one setting.
+/// The problem with one setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     /// The setting is absent or empty.

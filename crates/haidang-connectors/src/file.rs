@@ -10,8 +10,8 @@
 //! group on its left there. Blank rows are skipped.
 //!
 //! In the time column, cells stored as dates and plain numbers are read as Excel date
-//! serials (days since 1899-12-30, in the mapping's zone); text is parsed as the mapping
-//! says. `sheet.name` picks one sheet; without it every sheet whose header has the time
+//! serials (days since 1899-12-30, in the mapping's zone); text is parsed with the mapping's
+//! format and zone. `sheet.name` picks one sheet; without it every sheet whose header has the time
 //! column is read, each into a batch of its own. The row number of a rejected row is the
 //! spreadsheet's row number.
 
@@ -33,7 +33,7 @@ fn default_header_row() -> u32 {
     1
 }
 
-/// How sheets are laid out.
+/// Layout of the sheets of a workbook.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SheetOptions {
@@ -284,7 +284,7 @@ struct Grid<'a> {
 }
 
 impl Grid<'_> {
-    /// The cell at absolute 0-based `(row, column)`.
+    /// Returns the cell at absolute 0-based `(row, column)`.
     fn cell(&self, row: u32, column: u32) -> &Data {
         let (row, column) = self
             .merged

@@ -53,6 +53,8 @@ fn default_max_payload_bytes() -> usize {
 }
 
 /// Settings of an MQTT connector (`[connectors.mqtt]`).
+///
+/// NOTE: connections are plain TCP (`mqtt://`); TLS to the broker is not supported yet.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MqttSettings {

@@ -246,7 +246,11 @@ async fn kill_during_a_stream_loses_nothing() {
     stream.await.expect("the broker acknowledged every message");
     let restart = now_ms();
     let (_, accepted_first, _) = batch_counts(&database, 0, restart);
-    assert_eq!(accepted_first, probes + at_kill, "what the first run stored, it counted once");
+    assert_eq!(
+        accepted_first,
+        probes + at_kill,
+        "what the first run stored, it counted once"
+    );
 
     // Restart: the broker delivers what was not acknowledged, and the rest of the stream.
     let service = Service::start(&config, &log);
@@ -284,10 +288,19 @@ async fn kill_during_a_stream_loses_nothing() {
 
     // Redelivered messages are duplicates: the second run accepted exactly what was missing.
     let (received_second, accepted_second, duplicates_second) = batch_counts(&database, restart, i64::MAX);
-    assert_eq!(accepted_second, MESSAGES - at_kill, "{}", report("accepted in the second run"));
+    assert_eq!(
+        accepted_second,
+        MESSAGES - at_kill,
+        "{}",
+        report("accepted in the second run")
+    );
     assert_eq!(received_second, accepted_second + duplicates_second);
     let state: String = connection
-        .query_row("SELECT state FROM connector_status WHERE connector_key = 'crash'", [], |r| r.get(0))
+        .query_row(
+            "SELECT state FROM connector_status WHERE connector_key = 'crash'",
+            [],
+            |r| r.get(0),
+        )
         .expect("status");
     assert_eq!(state, "stopped");
     eprintln!(
