@@ -146,7 +146,7 @@ test('login, two-factor step and user administration in Chromium', { timeout: 30
         apiRequests.push(`${request.method()} ${new URL(url).pathname}`);
       }
       if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method())) {
-        unsafeRequests.push({ method: request.method(), url, headers: request.headers() });
+        unsafeRequests.push({ method: request.method(), url, headers: request.headers(), hasBody: request.postData() !== null });
       }
     });
 
@@ -390,15 +390,71 @@ test('login, two-factor step and user administration in Chromium', { timeout: 30
       assert.ok(apiRequests.includes('GET /api/v1/auth/me'), 'the session was not read back');
     });
 
+    await t.test('the administrator issues, rotates and revokes an API key', async () => {
+      await page.getByRole('link', { name: 'Khóa API' }).click();
+      await page.locator('#view-api-keys[data-state="ready"]').waitFor({ timeout: WAIT_MS });
+      await page.click('#key-add');
+      await page.locator('#key-dialog').waitFor({ state: 'visible', timeout: WAIT_MS });
+      await page.click('#key-submit');
+      assert.equal(await page.locator('#key-name-error').innerText(), 'Nhập tên khóa.');
+      assert.equal(await page.locator('#key-agency-error').innerText(), 'Chọn đơn vị dùng khóa.');
+
+      await page.fill('#key-name', 'tram-so-nnmt');
+      const agencyOptions = await page.locator('#key-agency option').allInnerTexts();
+      const agency = agencyOptions.find((text) => text.startsWith('Sở Nông nghiệp'));
+      assert.ok(agency, `agencies offered: ${agencyOptions.join(', ')}`);
+      await page.selectOption('#key-agency', { label: agency });
+      const sources = page.locator('#key-sources input[type="checkbox"]');
+      assert.ok((await sources.count()) >= 1, 'the agency has no source to choose');
+      await sources.first().check();
+      await page.fill('#key-expires', '31/02/2030');
+      await page.click('#key-submit');
+      assert.equal(await page.locator('#key-expires-error').innerText(), 'Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy.');
+      await page.fill('#key-expires', '31/12/2030');
+      await page.click('#key-submit');
+      await page.locator('#key-dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
+
+      const secret = page.locator('#issued-key-value');
+      await secret.waitFor({ state: 'visible', timeout: WAIT_MS });
+      const first = await secret.innerText();
+      assert.match(first, /^hd_[0-9a-f]{16,}$/);
+      const row = page.locator('#keys-body tr[data-key="tram-so-nnmt"]');
+      await row.waitFor({ timeout: WAIT_MS });
+      assert.equal(await row.locator('[data-state]').getAttribute('data-state'), 'active');
+      assert.ok((await row.innerText()).includes('31/12/2030 23:59'), `row is "${await row.innerText()}"`);
+      await shot('auth-api-keys.png');
+
+      // Rotating needs a confirmation, and cancelling changes nothing.
+      await page.getByRole('button', { name: 'Đổi khóa tram-so-nnmt' }).click();
+      await page.locator('#confirm-dialog').waitFor({ state: 'visible', timeout: WAIT_MS });
+      await page.click('#confirm-cancel');
+      assert.equal(await secret.innerText(), first);
+      await page.getByRole('button', { name: 'Đổi khóa tram-so-nnmt' }).click();
+      await page.click('#confirm-ok');
+      await page.waitForFunction((old) => {
+        const text = document.querySelector('#issued-key-value')?.textContent ?? '';
+        return text.startsWith('hd_') && text !== old;
+      }, first);
+
+      await page.getByRole('button', { name: 'Thu hồi khóa tram-so-nnmt' }).click();
+      await page.click('#confirm-ok');
+      await page.locator('#keys-body tr[data-key="tram-so-nnmt"] [data-state="revoked"]').waitFor({ timeout: WAIT_MS });
+      assert.equal(await page.locator('#issued-key').isVisible(), false, 'the secret of a revoked key stays on screen');
+      assert.equal(await page.locator('#keys-notice').innerText(), 'Đã thu hồi khóa tram-so-nnmt.');
+    });
+
     await t.test('every change was sent with the CSRF token', () => {
       const apiWrites = unsafeRequests.filter((request) => request.url.includes('/api/v1/'));
       assert.ok(apiWrites.some((request) => request.method === 'PATCH'), 'no PATCH was sent');
+      assert.ok(apiWrites.some((request) => request.method === 'DELETE'), 'no DELETE was sent');
       for (const request of apiWrites) {
         if (request.url.endsWith('/auth/login') && request.headers['x-csrf-token'] === undefined) {
           continue;
         }
         assert.match(request.headers['x-csrf-token'] ?? '', /^hd_/, `${request.method} ${request.url} has no CSRF token`);
-        assert.equal(request.headers['content-type'], 'application/json', `${request.method} ${request.url}`);
+        if (request.hasBody) {
+          assert.equal(request.headers['content-type'], 'application/json', `${request.method} ${request.url}`);
+        }
       }
     });
 

@@ -6,10 +6,13 @@ import type {
   About,
   Aggregation,
   ApiErrorBody,
+  ApiKeysResponse,
   AuditResponse,
   BoundaryProperties,
   EntitiesResponse,
+  IssuedApiKey,
   Lang,
+  NewApiKeyBody,
   NewUserBody,
   ObservationsResponse,
   SeriesResponse,
@@ -231,6 +234,22 @@ export class ApiClient {
 
   updateUser(id: string, patch: UserPatch): Promise<UserView> {
     return this.send('PATCH', `${API_BASE}/users/${encodeURIComponent(id)}`, patch);
+  }
+
+  apiKeys(): Promise<ApiKeysResponse> {
+    return this.get(`${API_BASE}/api-keys`);
+  }
+
+  createApiKey(body: NewApiKeyBody): Promise<IssuedApiKey> {
+    return this.send('POST', `${API_BASE}/api-keys`, body);
+  }
+
+  rotateApiKey(name: string): Promise<IssuedApiKey> {
+    return this.send('POST', `${API_BASE}/api-keys/${encodeURIComponent(name)}/rotate`);
+  }
+
+  revokeApiKey(name: string): Promise<void> {
+    return this.send('DELETE', `${API_BASE}/api-keys/${encodeURIComponent(name)}`);
   }
 
   audit(limit = 100): Promise<AuditResponse> {

@@ -2,8 +2,9 @@
 // second-factor helpers. The forms in account.ts and users-admin.ts build on
 // these, and the unit tests cover them.
 
+import { parseDisplayDate, vnEndOfDay } from './format';
 import type { Translator } from './i18n';
-import type { GrantBody, GrantView, Role, SessionView, UserPatch, UserView } from './types';
+import type { ApiKeyView, GrantBody, GrantView, NewApiKeyBody, Role, SessionView, UserPatch, UserView } from './types';
 
 /** Roles in the order the forms offer them. */
 export const ROLES: readonly Role[] = ['admin', 'operator', 'leader', 'agency_officer', 'commune_officer', 'auditor'];
@@ -301,6 +302,69 @@ export function passwordChangeProblems(draft: PasswordChangeDraft, username: str
 /** Returns whether a user is locked out at `now` (milliseconds since the epoch). */
 export function isLocked(user: Pick<UserView, 'locked_until'>, now: number): boolean {
   return user.locked_until !== null && user.locked_until > now;
+}
+
+/** An API key as typed in the form. */
+export interface ApiKeyDraft {
+  name: string;
+  /** `agency` or `admin`. */
+  role: string;
+  agency: string;
+  /** Sources ticked in the form; none means every source of the agency. */
+  sources: string[];
+  /** Last day of validity as typed, "dd/mm/yyyy", or empty for no end. */
+  expires: string;
+}
+
+export const API_KEY_NAME_MAX = 64;
+
+/** Lists the problems of a new API key, given the current time in milliseconds since the epoch. */
+export function apiKeyProblems(draft: ApiKeyDraft, now: number): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const name = draft.name.trim();
+  if (!name) {
+    problems.push({ field: 'key-name', message: 'validation-key-name-required' });
+  } else if (name.length > API_KEY_NAME_MAX) {
+    problems.push({ field: 'key-name', message: 'validation-key-name-long' });
+  }
+  if (draft.role === 'agency' && !draft.agency) {
+    problems.push({ field: 'key-agency', message: 'validation-key-agency-required' });
+  }
+  if (draft.expires.trim()) {
+    const day = parseDisplayDate(draft.expires);
+    if (!day) {
+      problems.push({ field: 'key-expires', message: 'validation-date-format' });
+    } else if (Date.parse(vnEndOfDay(day)) <= now) {
+      problems.push({ field: 'key-expires', message: 'validation-date-past' });
+    }
+  }
+  return problems;
+}
+
+/** Builds the request body of a checked draft: an administrators' key has no agency or sources, and a key expires at the end of its last day in Vietnam. */
+export function apiKeyBodyOf(draft: ApiKeyDraft): NewApiKeyBody {
+  const body: NewApiKeyBody = { name: draft.name.trim(), role: draft.role };
+  if (draft.role === 'agency') {
+    body.agency = draft.agency;
+    if (draft.sources.length > 0) {
+      body.sources = [...draft.sources];
+    }
+  }
+  const day = draft.expires.trim() ? parseDisplayDate(draft.expires) : null;
+  if (day) {
+    body.expires_at = Date.parse(vnEndOfDay(day));
+  }
+  return body;
+}
+
+export type ApiKeyState = 'active' | 'expired' | 'revoked';
+
+/** Returns whether a key works at `now`, or why it does not. */
+export function apiKeyState(key: Pick<ApiKeyView, 'revoked_at' | 'expires_at'>, now: number): ApiKeyState {
+  if (key.revoked_at !== null) {
+    return 'revoked';
+  }
+  return key.expires_at !== null && key.expires_at <= now ? 'expired' : 'active';
 }
 
 export const SESSION_HINT_KEY = 'haidang.signed-in';

@@ -4,6 +4,7 @@
 import './styles.css';
 import { AccountController } from './account';
 import { ApiClient } from './api';
+import { ApiKeysAdmin } from './api-keys-admin';
 import { AuditView } from './audit-view';
 import { ChartPanel } from './chart';
 import { byId, el, showError } from './dom';
@@ -38,6 +39,7 @@ class App {
   private readonly chart: ChartPanel;
   private readonly account: AccountController;
   private readonly usersAdmin: UsersAdmin;
+  private readonly apiKeysAdmin: ApiKeysAdmin;
   private readonly auditView: AuditView;
   private series = new Map<string, Series>();
   private view: ViewId = 'dashboard';
@@ -71,6 +73,7 @@ class App {
       onSessionLost,
       currentUserId: () => this.account.session?.user_id ?? null,
     });
+    this.apiKeysAdmin = new ApiKeysAdmin(this.api, this.translator, onSessionLost);
     this.auditView = new AuditView(this.api, this.translator, onSessionLost);
     this.account = new AccountController(this.api, this.translator, safeStorage(), {
       onSessionChange: (session) => this.onSessionChange(session),
@@ -104,6 +107,9 @@ class App {
     if (!views.includes('users')) {
       this.usersAdmin.reset();
     }
+    if (!views.includes('api-keys')) {
+      this.apiKeysAdmin.reset();
+    }
     if (!views.includes('audit')) {
       this.auditView.reset();
     }
@@ -125,10 +131,12 @@ class App {
       // Leave a view that this visitor may not open, without adding a history entry.
       history.replaceState(null, '', window.location.pathname + window.location.search + hashOf(view));
     }
+
     const changed = view !== this.view;
     this.view = view;
     byId('view-dashboard').hidden = view !== 'dashboard';
     byId('view-users').hidden = view !== 'users';
+    byId('view-api-keys').hidden = view !== 'api-keys';
     byId('view-audit').hidden = view !== 'audit';
     for (const link of document.querySelectorAll<HTMLAnchorElement>('.view-link')) {
       if (link.dataset.view === view) {
@@ -138,8 +146,11 @@ class App {
       }
     }
     document.body.dataset.view = view;
+
     if (view === 'users') {
       this.usersAdmin.show();
+    } else if (view === 'api-keys') {
+      this.apiKeysAdmin.show();
     } else if (view === 'audit') {
       this.auditView.show();
     } else if (changed) {
@@ -210,6 +221,7 @@ class App {
     }
 
     this.usersAdmin.setReferenceData(sourceList, units.status === 'fulfilled' ? units.value.units : []);
+    this.apiKeysAdmin.setReferenceData(sourceList);
 
     const summary = byId('units-summary');
     if (units.status === 'fulfilled' && today) {
@@ -248,6 +260,7 @@ class App {
     this.chart.refreshLanguage();
     this.account.refreshLanguage();
     this.usersAdmin.refreshLanguage();
+    this.apiKeysAdmin.refreshLanguage();
     this.auditView.refreshLanguage();
     // Names and attributions come from the API in the requested language.
     void this.load();

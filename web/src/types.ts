@@ -222,3 +222,36 @@ export interface AuditRecord {
 export interface AuditResponse {
   records: AuditRecord[];
 }
+
+/** An API key as listed; the secret itself is never listed. Times are milliseconds since the Unix epoch. */
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  /** `agency` for an agency's system, `admin` for administrators' automation. */
+  role: string;
+  agency: string | null;
+  /** Sources the key may write to; null for all of the agency's sources. */
+  sources: string[] | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface ApiKeysResponse {
+  keys: ApiKeyView[];
+}
+
+/** A new or rotated key, with its secret, which the server shows only once. */
+export interface IssuedApiKey {
+  key: string;
+  record: ApiKeyView;
+}
+
+export interface NewApiKeyBody {
+  name: string;
+  role: string;
+  agency?: string;
+  sources?: string[];
+  expires_at?: number;
+}

@@ -3,9 +3,9 @@
 import { hasRole } from './auth';
 import type { SessionView } from './types';
 
-export type ViewId = 'dashboard' | 'users' | 'audit';
+export type ViewId = 'dashboard' | 'users' | 'api-keys' | 'audit';
 
-const HASHES: Record<ViewId, string> = { dashboard: '', users: '#users', audit: '#audit' };
+const HASHES: Record<ViewId, string> = { dashboard: '', users: '#users', 'api-keys': '#api-keys', audit: '#audit' };
 
 export function viewFromHash(hash: string): ViewId {
   const found = (Object.keys(HASHES) as ViewId[]).find((view) => view !== 'dashboard' && HASHES[view] === hash);
@@ -16,11 +16,11 @@ export function hashOf(view: ViewId): string {
   return HASHES[view];
 }
 
-/** Views the session may open: administrators manage users, auditors read the audit trail. */
+/** Lists the views the session may open: administrators manage users and API keys, auditors read the audit trail. */
 export function allowedViews(session: Pick<SessionView, 'grants' | 'stage'> | null): ViewId[] {
   const views: ViewId[] = ['dashboard'];
   if (hasRole(session, 'admin')) {
-    views.push('users');
+    views.push('users', 'api-keys');
   }
   if (hasRole(session, 'auditor')) {
     views.push('audit');

@@ -5,6 +5,9 @@ import { ApiClient, ApiError, CSRF_HEADER, isUnsafeMethod, requestHeaders } from
 import {
   ROLES,
   SESSION_HINT_KEY,
+  apiKeyBodyOf,
+  apiKeyProblems,
+  apiKeyState,
   formatSecret,
   grantLabel,
   grantProblems,
@@ -31,11 +34,14 @@ import type { GrantView, Lang, SessionView, UserView } from '../src/types';
 import { agenciesOf, communesOf } from '../src/users-admin';
 import { allowedViews, resolveView, viewFromHash } from '../src/views';
 
-const accountFiles = import.meta.glob<string>(['../src/account.ts', '../src/users-admin.ts', '../src/audit-view.ts', '../src/auth.ts'], {
-  query: '?raw',
-  import: 'default',
-  eager: true,
-});
+const accountFiles = import.meta.glob<string>(
+  ['../src/account.ts', '../src/users-admin.ts', '../src/api-keys-admin.ts', '../src/audit-view.ts', '../src/auth.ts'],
+  {
+    query: '?raw',
+    import: 'default',
+    eager: true,
+  },
+);
 
 interface RecordedRequest {
   url: string;
@@ -220,7 +226,7 @@ describe('role labels', () => {
 
   it('decide which views a session opens', () => {
     expect(allowedViews(null)).toEqual(['dashboard']);
-    expect(allowedViews(session)).toEqual(['dashboard', 'users']);
+    expect(allowedViews(session)).toEqual(['dashboard', 'users', 'api-keys']);
     expect(allowedViews({ ...session, grants: [{ role: 'auditor', agency: null, unit: null }] })).toEqual(['dashboard', 'audit']);
     // Before the second factor, nothing more than the public page.
     expect(allowedViews({ ...session, stage: 'two_factor' })).toEqual(['dashboard']);
@@ -393,6 +399,59 @@ describe('user changes', () => {
   });
 });
 
+describe('API key form', () => {
+  // 05/12/2026 10:00 in Vietnam.
+  const now = Date.parse('2026-12-05T10:00:00+07:00');
+  const draft = { name: ' tram-so-nnmt ', role: 'agency', agency: 'so-nnmt', sources: [] as string[], expires: '' };
+
+  it('asks for a name and an agency', () => {
+    expect(apiKeyProblems({ ...draft, name: ' ', agency: '' }, now)).toEqual([
+      { field: 'key-name', message: 'validation-key-name-required' },
+      { field: 'key-agency', message: 'validation-key-agency-required' },
+    ]);
+    expect(apiKeyProblems({ ...draft, name: 'k'.repeat(65) }, now)).toEqual([{ field: 'key-name', message: 'validation-key-name-long' }]);
+    expect(apiKeyProblems({ ...draft, role: 'admin', agency: '' }, now)).toEqual([]);
+  });
+
+  it('checks the expiry date', () => {
+    expect(apiKeyProblems({ ...draft, expires: '31/02/2027' }, now)).toEqual([{ field: 'key-expires', message: 'validation-date-format' }]);
+    expect(apiKeyProblems({ ...draft, expires: '04/12/2026' }, now)).toEqual([{ field: 'key-expires', message: 'validation-date-past' }]);
+    // The key works until the end of the day it names, so today is accepted.
+    expect(apiKeyProblems({ ...draft, expires: '05/12/2026' }, now)).toEqual([]);
+  });
+
+  it('builds the request body', () => {
+    expect(apiKeyBodyOf(draft)).toEqual({ name: 'tram-so-nnmt', role: 'agency', agency: 'so-nnmt' });
+    expect(apiKeyBodyOf({ ...draft, sources: ['sim-air'], expires: '31/12/2026' })).toEqual({
+      name: 'tram-so-nnmt',
+      role: 'agency',
+      agency: 'so-nnmt',
+      sources: ['sim-air'],
+      expires_at: Date.parse('2026-12-31T23:59:59+07:00'),
+    });
+    expect(apiKeyBodyOf({ ...draft, role: 'admin', sources: ['sim-air'] })).toEqual({ name: 'tram-so-nnmt', role: 'admin' });
+  });
+
+  it('names the state of a key', () => {
+    expect(apiKeyState({ revoked_at: null, expires_at: null }, now)).toBe('active');
+    expect(apiKeyState({ revoked_at: null, expires_at: now + 1 }, now)).toBe('active');
+    expect(apiKeyState({ revoked_at: null, expires_at: now }, now)).toBe('expired');
+    expect(apiKeyState({ revoked_at: now - 1, expires_at: now + 1 }, now)).toBe('revoked');
+  });
+
+  it('sends the CSRF token when rotating and revoking', async () => {
+    const requests: RecordedRequest[] = [];
+    const client = recordingClient('vi', () => new Response(null, { status: 204 }), requests);
+    client.csrfToken = 'hd_k';
+
+    await client.revokeApiKey('trạm/1');
+
+    expect(requests[0]?.init.method).toBe('DELETE');
+    expect(requests[0]?.url).toBe('/api/v1/api-keys/tr%E1%BA%A1m%2F1');
+    expect(headersOf(requests[0])[CSRF_HEADER]).toBe('hd_k');
+  });
+});
+
 describe('session mark', () => {
   it('is stored, read and removed', () => {
     const saved = new Map<string, string>();
@@ -432,7 +491,7 @@ describe('account messages', () => {
     const elementIds = new Set([...indexHtml.matchAll(/\bid="([^"]+)"/g)].map((match) => match[1] ?? ''));
     const used = new Set<string>();
     for (const text of Object.values(accountFiles)) {
-      for (const match of text.matchAll(/'((?:role|validation|users?|login|logout|two-factor|password|audit|session)-[a-z0-9-]+)'/g)) {
+      for (const match of text.matchAll(/'((?:role|validation|users?|keys?|login|logout|two-factor|password|audit|session)-[a-z0-9-]+)'/g)) {
         used.add(match[1] ?? '');
       }
     }
