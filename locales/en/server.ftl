@@ -84,3 +84,5 @@ error-illegal-transition = The step "{ $event }" is not possible while the repor
 error-case-wrong-party = The step "{ $event }" is not made through this path: operator steps go to /dispatch, handler steps to /handle, the reporter's steps with the tracking token.
 error-photo-too-large = The photo is larger than { $limit }. Send a smaller photo.
 error-photo-type = The photo must be a JPEG or PNG file.
+error-not-logged-in = You are not logged in, or your session has expired. Log in again.
+error-wrong-current-password = The current password is wrong.

@@ -380,8 +380,7 @@ export class AccountController {
         this.sessionLost();
         return;
       }
-      // The server reports a wrong current password as a failed login.
-      if (error instanceof ApiError && error.code === 'LOGIN_FAILED') {
+      if (error instanceof ApiError && error.code === 'WRONG_CURRENT_PASSWORD') {
         showProblems(this.passwordForm, [{ field: 'current-password', message: 'password-current-wrong' }], this.translator);
       } else {
         showError(byId('password-error'), messageOf(error));

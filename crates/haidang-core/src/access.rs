@@ -169,6 +169,10 @@ impl Action {
         }
     }
 
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+
     /// Whether an anonymous caller may do it.
     pub fn is_public(self) -> bool {
         matches!(

@@ -71,6 +71,20 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", "error-forbidden-action")
     }
 
+    /// A browser route was called without a session.
+    pub fn not_logged_in() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "NOT_LOGGED_IN", "error-not-logged-in")
+    }
+
+    /// The current password given to change it is wrong.
+    pub fn wrong_current_password() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "WRONG_CURRENT_PASSWORD",
+            "error-wrong-current-password",
+        )
+    }
+
     pub fn two_factor_required() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,

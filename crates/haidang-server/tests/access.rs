@@ -275,17 +275,42 @@ async fn login_with_two_factor_and_logout(backend: Backend) {
 
     let code = code_at(&secret, app.now()).unwrap();
     let right = json!({ "code": code }).to_string();
-    let (status, _, session) = app
+    let (status, headers, session) = app
         .send(
             "POST",
             "/api/v1/auth/two-factor",
             &auth,
-            Some(("application/json", right.into())),
+            Some(("application/json", right.clone().into())),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{session}");
     assert_eq!(session["stage"], "full");
     assert_eq!(session["two_factor_enabled"], true);
+    let cookie = headers
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let new_token = cookie
+        .split(';')
+        .next()
+        .and_then(|p| p.strip_prefix("haidang_session="))
+        .unwrap()
+        .to_owned();
+    let new_csrf = session["csrf_token"].as_str().unwrap().to_owned();
+    assert_ne!(new_token, token, "the session token changes after the second factor");
+    assert_ne!(new_csrf, csrf, "the CSRF token changes after the second factor");
+    let (status, _, _) = app.send("GET", "/api/v1/users", &auth, None).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the token from before the second factor is void"
+    );
+    let auth = Auth::Session {
+        token: new_token,
+        csrf: Some(new_csrf),
+        headers: Vec::new(),
+    };
 
     let (status, _, users) = app.send("GET", "/api/v1/users", &auth, None).await;
     assert_eq!(status, StatusCode::OK);
@@ -295,10 +320,34 @@ async fn login_with_two_factor_and_logout(backend: Backend) {
         "hashes never leave the server"
     );
 
-    // The next login asks for the code without a new secret.
-    let (_, _, again) = app.login("quantri", password).await;
+    // The next login asks for the code without a new secret, and the used code is refused.
+    let (_, headers, again) = app.login("quantri", password).await;
     assert_eq!(again["stage"], "two_factor");
     assert_eq!(again["two_factor_setup"], Value::Null);
+    let cookie = headers
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let second = Auth::Session {
+        token: cookie
+            .split(';')
+            .next()
+            .and_then(|p| p.strip_prefix("haidang_session="))
+            .unwrap()
+            .to_owned(),
+        csrf: again["csrf_token"].as_str().map(str::to_owned),
+        headers: Vec::new(),
+    };
+    let (status, _, error) = app
+        .send(
+            "POST",
+            "/api/v1/auth/two-factor",
+            &second,
+            Some(("application/json", right.into())),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a code is accepted once: {error}");
 
     let (status, headers, _) = app.send("POST", "/api/v1/auth/logout", &auth, None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -449,8 +498,9 @@ async fn idle_session_expires(backend: Backend) {
     let (status, _, _) = app.send("GET", "/api/v1/auth/me", &session.auth(), None).await;
     assert_eq!(status, StatusCode::OK);
     app.advance(31 * 60_000);
-    let (status, _, _) = app.send("GET", "/api/v1/auth/me", &session.auth(), None).await;
+    let (status, _, error) = app.send("GET", "/api/v1/auth/me", &session.auth(), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "idle for 31 minutes");
+    assert_eq!(error["error"]["code"], "NOT_LOGGED_IN");
 }
 
 async fn audit_trail_lists_and_exports(backend: Backend) {
@@ -517,6 +567,54 @@ async fn revoked_and_expired_keys_are_refused(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.define_agency("so-nnmt").await;
     let admin = app.session_as(Role::Admin, None, None).await.auth();
+
+    // A key limited to pushing cannot define series.
+    let body = json!({"name": "push-only", "role": "agency", "agency": "so-nnmt", "actions": ["push_observations"]});
+    let (status, _, issued) = app
+        .send(
+            "POST",
+            "/api/v1/api-keys",
+            &admin,
+            Some(("application/json", body.to_string().into())),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let push_only = Auth::Key(issued["key"].as_str().unwrap().to_owned());
+    let csv = "series,time,value\nso-nnmt.s,2025-07-01T08:00:00+07:00,1\n";
+    let (status, _, report) = app
+        .send(
+            "POST",
+            "/api/v1/observations",
+            &push_only,
+            Some(("text/csv", csv.into())),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let series = json!({"name": "x", "unit": "x", "source": "so-nnmt.source"}).to_string();
+    let (status, _, _) = app
+        .send(
+            "PUT",
+            "/api/v1/series/so-nnmt.s",
+            &push_only,
+            Some(("application/json", series.into())),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the key is limited to pushing");
+    let body = json!({"name": "bad", "role": "agency", "agency": "so-nnmt", "actions": ["manage_users"]});
+    let (status, _, _) = app
+        .send(
+            "POST",
+            "/api/v1/api-keys",
+            &admin,
+            Some(("application/json", body.to_string().into())),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "an agency key cannot be given an administrator's action"
+    );
+
     let body =
         json!({"name": "so-nnmt-system", "role": "agency", "agency": "so-nnmt", "expires_at": app.now() + 3_600_000});
     let (status, _, issued) = app
@@ -556,6 +654,10 @@ async fn revoked_and_expired_keys_are_refused(backend: Backend) {
         .send("DELETE", "/api/v1/api-keys/so-nnmt-system", &admin, None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "already revoked");
+
+    let (status, _, agencies) = app.send("GET", "/api/v1/agencies", &Auth::Anonymous, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(agencies["agencies"][0]["key"], "so-nnmt");
 }
 
 #[test]

@@ -20,6 +20,9 @@ pub struct UserRecord {
     #[serde(skip)]
     pub totp_secret: Option<String>,
     pub totp_enabled: bool,
+    /// The last one-time-code time step accepted, so that no code is accepted twice.
+    #[serde(skip)]
+    pub totp_last_step: Option<i64>,
     pub failed_logins: i64,
     pub locked_until: Option<i64>,
     pub disabled: bool,
@@ -70,6 +73,8 @@ pub struct UserUpdate {
     pub password_hash: Option<String>,
     /// `Some(None)` removes the second factor; `Some(Some((secret, enabled)))` sets it.
     pub totp: Option<Option<(String, bool)>>,
+    /// Records the time step of an accepted one-time code.
+    pub totp_last_step: Option<i64>,
     /// Clears failed logins and any lock, including the failures recorded under the
     /// username.
     pub unlock: bool,

@@ -168,6 +168,9 @@ pub struct ApiKeyRecord {
     /// Sources the key may write to; `None` allows every source of its agency.
     pub sources: Option<Vec<String>>,
     pub expires_at: Option<i64>,
+    /// Actions of the permission matrix the key may perform (`push_observations`); `None`
+    /// allows every action of its role.
+    pub actions: Option<Vec<String>>,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
     pub last_used_at: Option<i64>,

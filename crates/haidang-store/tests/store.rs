@@ -694,6 +694,7 @@ async fn units_resolve_codes_by_date(url: &str) {
 async fn api_key_lifecycle(url: &str) {
     let store = open_store(url).await;
     let record = ApiKeyRecord {
+        actions: None,
         agency_key: None,
         sources: None,
         expires_at: None,

@@ -72,6 +72,7 @@ pub async fn create_user(config: &Config, username: &str, display_name: &str, gr
         password_hash: hash_password(password).map_err(|e| anyhow::anyhow!("could not hash the password: {e}"))?,
         totp_secret: None,
         totp_enabled: false,
+        totp_last_step: None,
         failed_logins: 0,
         locked_until: None,
         disabled: false,

@@ -59,12 +59,15 @@ pub async fn serve(config: Config, attributions: Vec<String>, store: Option<Stor
     tracing::info!(%address, "serving");
     let (trigger, stop) = shutdown_pair();
     let supervisor = tokio::spawn(Supervisor::new(connector_store, clock).run(stop));
-    let served = axum::serve(listener, haidang_server::router(state))
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            trigger.trigger();
-        })
-        .await;
+    let served = axum::serve(
+        listener,
+        haidang_server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        trigger.trigger();
+    })
+    .await;
     // The trigger is dropped with the server's future, which stops the connectors too.
     if let Err(error) = supervisor.await {
         tracing::warn!(%error, "the connectors stopped with an error");
@@ -223,6 +226,7 @@ pub enum KeyAction {
         agency: Option<String>,
         sources: Option<Vec<String>>,
         expires_in_days: Option<i64>,
+        actions: Option<Vec<String>>,
     },
     Revoke {
         name: String,
@@ -240,6 +244,7 @@ pub async fn api_key(config: &Config, action: KeyAction) -> anyhow::Result<()> {
             agency,
             sources,
             expires_in_days,
+            actions,
         } => {
             if !ROLES.contains(&role.as_str()) {
                 anyhow::bail!("invalid role {role:?}: use one of {}", ROLES.join(", "));
@@ -248,7 +253,15 @@ pub async fn api_key(config: &Config, action: KeyAction) -> anyhow::Result<()> {
                 anyhow::bail!("an agency key needs --agency KEY: the agency whose system uses it");
             }
             let key = generate_key();
+            if let Some(unknown) = actions
+                .iter()
+                .flatten()
+                .find(|a| haidang_core::access::Action::parse(a).is_none())
+            {
+                anyhow::bail!("invalid action {unknown:?}: use push_observations, define_series or read_batches");
+            }
             let record = ApiKeyRecord {
+                actions,
                 agency_key: agency,
                 sources,
                 expires_at: expires_in_days.map(|days| now + days * 86_400_000),

@@ -164,6 +164,10 @@ enum ApiKeyAction {
         /// Days until the key stops working; no expiry when absent.
         #[arg(long)]
         expires_in_days: Option<i64>,
+        /// Action the key is limited to (push_observations, define_series, read_batches);
+        /// repeat for several. Every action of its role when absent.
+        #[arg(long = "action")]
+        actions: Vec<String>,
         #[command(flatten)]
         database: Database,
     },
@@ -240,9 +244,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     agency,
                     sources,
                     expires_in_days,
+                    actions,
                     database,
                 } => {
                     let sources = (!sources.is_empty()).then_some(sources);
+                    let actions = (!actions.is_empty()).then_some(actions);
                     (
                         database,
                         commands::KeyAction::Create {
@@ -251,6 +257,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                             agency,
                             sources,
                             expires_in_days,
+                            actions,
                         },
                     )
                 }

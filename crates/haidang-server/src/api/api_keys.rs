@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use bytes::Bytes;
-use haidang_core::access::Action;
+use haidang_core::access::{Action, Role};
 use haidang_core::audit::Outcome;
 use haidang_store::ApiKeyRecord;
 use serde::{Deserialize, Serialize};
@@ -28,6 +28,9 @@ pub struct NewKeyBody {
     pub sources: Option<Vec<String>>,
     /// UTC epoch milliseconds after which the key stops working.
     pub expires_at: Option<i64>,
+    /// Actions the key is limited to, such as `push_observations`; every action of its
+    /// role when absent.
+    pub actions: Option<Vec<String>>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -37,6 +40,7 @@ pub struct KeyView {
     pub role: String,
     pub agency: Option<String>,
     pub sources: Option<Vec<String>>,
+    pub actions: Option<Vec<String>>,
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
@@ -103,6 +107,21 @@ pub async fn create(
             }
         }
     }
+    let role = if body.role == "admin" {
+        Role::Admin
+    } else {
+        Role::AgencySystem
+    };
+    for name in body.actions.iter().flatten() {
+        let allowed = Action::parse(name).is_some_and(|a| !a.is_public() && a.roles().contains(&role));
+        if !allowed {
+            return Err(ApiError::invalid_parameter(
+                "actions",
+                name,
+                "actions of the key's role, such as push_observations or define_series",
+            ));
+        }
+    }
     if let Some(expires_at) = body.expires_at.filter(|t| *t <= state.now()) {
         return Err(ApiError::invalid_parameter(
             "expires_at",
@@ -115,6 +134,7 @@ pub async fn create(
     }
     let key = generate_key();
     let record = ApiKeyRecord {
+        actions: body.actions.clone(),
         id: uuid::Uuid::now_v7().to_string(),
         name: name.clone(),
         role: body.role,
@@ -125,7 +145,13 @@ pub async fn create(
         revoked_at: None,
         last_used_at: None,
     };
-    let detail = json!({ "role": record.role, "agency": record.agency_key, "sources": record.sources, "expires_at": record.expires_at });
+    let detail = json!({
+        "role": record.role,
+        "agency": record.agency_key,
+        "sources": record.sources,
+        "actions": record.actions,
+        "expires_at": record.expires_at,
+    });
     let event = principal.audit(
         &state,
         "api_key.create",
@@ -214,6 +240,7 @@ fn view(record: ApiKeyRecord) -> KeyView {
         role: record.role,
         agency: record.agency_key,
         sources: record.sources,
+        actions: record.actions,
         created_at: record.created_at,
         expires_at: record.expires_at,
         revoked_at: record.revoked_at,

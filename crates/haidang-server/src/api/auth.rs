@@ -15,7 +15,7 @@ use serde_json::json;
 use crate::auth::{generate_key, hash_key};
 use crate::error::ApiError;
 use crate::identity::password::{check_new_password, decoy_hash, hash_password, verify_password};
-use crate::identity::two_factor::{check_code, new_secret, provisioning_url};
+use crate::identity::two_factor::{matching_step, new_secret, provisioning_url};
 use crate::identity::{ClientAddress, Principal, SESSION_COOKIE, SessionStage};
 use crate::state::AppState;
 
@@ -214,20 +214,25 @@ pub async fn login(
     state.store.create_session(session, event).await?;
 
     let view = session_view(&user, stage, csrf_token, setup);
-    let cookie = session_cookie(&token, settings.session_absolute_ms / 1000, settings.secure_cookies);
+    let cookie = session_cookie(
+        &token,
+        settings.session_absolute_ms / 1000,
+        secure_cookie(&state, &headers),
+    );
     Ok(with_cookie(Json(view).into_response(), &cookie))
 }
 
 /// Confirms the second factor of a session in the `two_factor` stage.
 #[utoipa::path(post, path = "/api/v1/auth/two-factor", tag = "auth", request_body = CodeBody,
     responses((status = 200, body = SessionView), (status = 401)))]
+/// The session's token and CSRF token are replaced, and each code is accepted once.
 pub async fn two_factor(
     State(state): State<AppState>,
     principal: Principal,
     address: ClientAddress,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<SessionView>, ApiError> {
+) -> Result<Response, ApiError> {
     let body: CodeBody = parse_json(&headers, &body)?;
     let Principal::User {
         user,
@@ -236,14 +241,17 @@ pub async fn two_factor(
         stage,
     } = principal
     else {
-        return Err(ApiError::unauthenticated());
+        return Err(ApiError::not_logged_in());
     };
     if stage == SessionStage::Full {
-        return Ok(Json(session_view(&user, "full", csrf_token, None)));
+        return Ok(Json(session_view(&user, "full", csrf_token, None)).into_response());
     }
+
     let now = state.now();
     let secret = user.totp_secret.clone().unwrap_or_default();
-    if secret.is_empty() || !check_code(&secret, &body.code, now) {
+    let step =
+        matching_step(&secret, &body.code, now).filter(|step| user.totp_last_step.is_none_or(|last| *step > last));
+    let Some(step) = step.filter(|_| !secret.is_empty()) else {
         let event = login_event(
             &state,
             Some(&user),
@@ -255,6 +263,10 @@ pub async fn two_factor(
         let settings = state.security.clone();
         let address_key = format!("addr:{}", address.0.as_deref().unwrap_or("unknown"));
         let user_key = format!("user:{}", user.username.to_lowercase());
+        let event = AuditEvent {
+            action: "auth.two_factor".into(),
+            ..event
+        };
         state
             .store
             .record_login_failure(
@@ -263,62 +275,86 @@ pub async fn two_factor(
                 now,
                 settings.lock_after_failures,
                 settings.lockout_ms,
-                AuditEvent {
-                    action: "auth.two_factor".into(),
-                    ..event
-                },
+                event,
             )
             .await?;
         return Err(ApiError::invalid_code());
-    }
-    if !user.totp_enabled {
-        let update = UserUpdate {
-            totp: Some(Some((secret, true))),
-            ..UserUpdate::default()
-        };
-        let event = login_event(
-            &state,
-            Some(&user),
-            &user.username,
-            &address,
-            Outcome::Success,
-            json!({}),
-        );
-        state
-            .store
-            .update_user(
-                &user.id,
-                update,
-                now,
-                AuditEvent {
-                    action: "auth.two_factor_enabled".into(),
-                    ..event
-                },
-            )
-            .await?;
-    }
+    };
+
+    // Accept the step once, and enable the second factor at its first use.
+    let enabled_now = !user.totp_enabled;
+    let update = UserUpdate {
+        totp: enabled_now.then_some(Some((secret, true))),
+        totp_last_step: Some(step),
+        ..UserUpdate::default()
+    };
     let event = login_event(
         &state,
         Some(&user),
         &user.username,
         &address,
         Outcome::Success,
-        json!({}),
+        json!({ "enabled_now": enabled_now }),
     );
     state
         .store
-        .promote_session(
-            &session_hash,
+        .update_user(
+            &user.id,
+            update,
             now,
             AuditEvent {
                 action: "auth.two_factor".into(),
+                ..event.clone()
+            },
+        )
+        .await?;
+
+    // A new token and CSRF token for the fully authenticated session, so that a token seen
+    // before the second factor is worth nothing after it.
+    let token = generate_key();
+    let csrf_token = generate_key();
+    let session = SessionRecord {
+        token_hash: hash_key(&token),
+        user_id: user.id.clone(),
+        csrf_token: csrf_token.clone(),
+        stage: "full".to_owned(),
+        created_at: now,
+        last_seen_at: now,
+        revoked_at: None,
+        address: address.0.clone(),
+    };
+    state
+        .store
+        .create_session(
+            session,
+            AuditEvent {
+                action: "auth.session_start".into(),
+                ..event.clone()
+            },
+        )
+        .await?;
+    state
+        .store
+        .revoke_sessions(
+            Some(&session_hash),
+            &user.id,
+            now,
+            AuditEvent {
+                action: "auth.session_replaced".into(),
                 ..event
             },
         )
         .await?;
+
     let mut refreshed = *user;
     refreshed.totp_enabled = true;
-    Ok(Json(session_view(&refreshed, "full", csrf_token, None)))
+    let view = session_view(&refreshed, "full", csrf_token, None);
+    let cookie = session_cookie(
+        &token,
+        state.security.session_absolute_ms / 1000,
+        secure_cookie(&state, &headers),
+    );
+    Ok(with_cookie(Json(view).into_response(), &cookie))
 }
 
 /// Ends this session.
@@ -327,8 +363,9 @@ pub async fn logout(
     State(state): State<AppState>,
     principal: Principal,
     address: ClientAddress,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    end_sessions(&state, principal, address, false).await
+    end_sessions(&state, principal, address, &headers, false).await
 }
 
 /// Ends every session of this user, on every device.
@@ -337,8 +374,9 @@ pub async fn logout_all(
     State(state): State<AppState>,
     principal: Principal,
     address: ClientAddress,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    end_sessions(&state, principal, address, true).await
+    end_sessions(&state, principal, address, &headers, true).await
 }
 
 /// Returns the caller's account and session.
@@ -377,7 +415,7 @@ pub async fn change_password(
         return Err(ApiError::unauthenticated());
     };
     if !verify_password(&body.current_password, &user.password_hash) {
-        return Err(ApiError::login_failed());
+        return Err(ApiError::wrong_current_password());
     }
     check_new_password(&body.new_password, &user.username).map_err(|p| ApiError::weak_password(p.message_id()))?;
     let hash = hash_password(&body.new_password).map_err(ApiError::internal)?;
@@ -422,6 +460,7 @@ async fn end_sessions(
     state: &AppState,
     principal: Principal,
     address: ClientAddress,
+    headers: &HeaderMap,
     everywhere: bool,
 ) -> Result<Response, ApiError> {
     let Principal::User { user, session_hash, .. } = &principal else {
@@ -439,8 +478,18 @@ async fn end_sessions(
     );
     let only = (!everywhere).then_some(session_hash.as_str());
     state.store.revoke_sessions(only, &user.id, state.now(), event).await?;
-    let cookie = session_cookie("", 0, state.security.secure_cookies);
+    let cookie = session_cookie("", 0, secure_cookie(state, headers));
     Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), &cookie))
+}
+
+/// Whether cookies must carry `Secure`: when configured, or when a reverse proxy says the
+/// client reached it over HTTPS.
+fn secure_cookie(state: &AppState, headers: &HeaderMap) -> bool {
+    let forwarded_https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|proto| proto.eq_ignore_ascii_case("https"));
+    state.security.secure_cookies || forwarded_https
 }
 
 /// Parses a JSON body, requiring the JSON content type.

@@ -63,6 +63,39 @@ pub async fn about(State(state): State<AppState>) -> Json<About> {
     Json(state.about.as_ref().clone())
 }
 
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgencyView {
+    pub key: String,
+    pub name: String,
+    /// The person answerable for the agency's data.
+    pub responsible_person: String,
+    pub responsible_title: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgencyList {
+    pub agencies: Vec<AgencyView>,
+}
+
+/// Lists the agencies that own data sources or handle cases, with the person answerable for
+/// each agency's data.
+#[utoipa::path(get, path = "/api/v1/agencies", tag = "catalog", responses((status = 200, body = AgencyList)))]
+pub async fn agencies(State(state): State<AppState>) -> Result<Json<AgencyList>, ApiError> {
+    let agencies = state
+        .store
+        .agencies()
+        .await?
+        .into_iter()
+        .map(|a| AgencyView {
+            key: a.key,
+            name: a.name,
+            responsible_person: a.responsible_person,
+            responsible_title: a.responsible_title,
+        })
+        .collect();
+    Ok(Json(AgencyList { agencies }))
+}
+
 /// Lists data sources with their owning agency, responsible person and freshness.
 #[utoipa::path(get, path = "/api/v1/sources", tag = "catalog", responses((status = 200, body = SourceList)))]
 pub async fn sources(State(state): State<AppState>) -> Result<Json<SourceList>, ApiError> {

@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/about", get(catalog::about))
         .route("/api/v1/sources", get(catalog::sources))
+        .route("/api/v1/agencies", get(catalog::agencies))
         .route("/api/v1/entities", get(catalog::entities))
         .route("/api/v1/series", get(series::list))
         .route("/api/v1/series/{key}", get(series::get_one).put(series::put))

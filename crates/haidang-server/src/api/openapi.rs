@@ -14,7 +14,7 @@ use crate::api::{
     info(title = "Hải Đăng API", description = "Trung tâm Giám sát, điều hành đô thị thông minh — Intelligent Operations Center"),
     paths(
         health::healthz, health::readyz, health::metrics,
-        catalog::about, catalog::sources, catalog::entities,
+        catalog::about, catalog::sources, catalog::agencies, catalog::entities,
         series::list, series::get_one, series::put,
         observations::push, observations::batch, observations::rejected, observations::query,
         units::list, units::get_one, units::indicator_by_unit,

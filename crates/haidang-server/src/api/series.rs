@@ -75,10 +75,11 @@ pub async fn put(
     caller: ApiCaller,
     address: ClientAddress,
     Path(key): Path<String>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<SeriesView>), ApiError> {
     let key = SeriesKey::parse(&key).map_err(|e| ApiError::invalid_parameter("key", &e.value, e.rule))?;
-    let body: SeriesBody = serde_json::from_slice(&body).map_err(|e| ApiError::invalid_body(e.to_string()))?;
+    let body: SeriesBody = crate::api::auth::parse_json(&headers, &body)?;
     let allowed = writable_sources(&state, &caller.principal, Action::DefineSeries).await?;
     if let Some(allowed) = &allowed {
         // A scoped caller may define series only for its own sources, and may not learn

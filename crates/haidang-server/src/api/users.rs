@@ -131,6 +131,7 @@ pub async fn create(
         password_hash: hash_password(&body.password).map_err(ApiError::internal)?,
         totp_secret: None,
         totp_enabled: false,
+        totp_last_step: None,
         failed_logins: 0,
         locked_until: None,
         disabled: false,
@@ -199,6 +200,7 @@ pub async fn update(
         grants,
         password_hash,
         totp: patch.reset_two_factor.then_some(None),
+        totp_last_step: None,
         unlock: patch.unlock,
     };
     let now = state.now();

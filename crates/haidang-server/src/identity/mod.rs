@@ -49,6 +49,8 @@ pub enum Principal {
         name: String,
         grant: Grant,
         sources: Option<Vec<String>>,
+        /// Actions the key is limited to; `None` allows every action of its role.
+        actions: Option<Vec<Action>>,
     },
 }
 
@@ -63,6 +65,13 @@ impl Principal {
 
     /// Returns the grant under which the caller may perform `action`, if any.
     pub fn grant_for(&self, action: Action) -> Option<Grant> {
+        if let Self::ApiKey {
+            actions: Some(actions), ..
+        } = self
+            && !actions.contains(&action)
+        {
+            return None;
+        }
         self.grants().into_iter().find(|g| action.roles().contains(&g.role))
     }
 
@@ -187,6 +196,9 @@ async fn principal_of(state: &AppState, headers: &HeaderMap) -> Result<Principal
                 unit: None,
             },
             sources: record.sources,
+            actions: record
+                .actions
+                .map(|names| names.iter().filter_map(|name| Action::parse(name)).collect()),
         });
     }
     let Some(token) = session_token(headers) else {
@@ -322,6 +334,7 @@ fn decide(
         return Ok(());
     }
     match principal {
+        Principal::Anonymous if action == Action::UseOwnAccount => Err(ApiError::not_logged_in()),
         Principal::Anonymous => Err(ApiError::unauthenticated()),
         _ if principal.grant_for(action).is_some() => Ok(()),
         _ => Err(ApiError::forbidden_action()),

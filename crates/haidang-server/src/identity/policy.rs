@@ -14,6 +14,7 @@ pub const ROUTE_POLICIES: &[(&str, &str, Action)] = &[
     ("GET", "/api/v1/openapi.json", Action::ReadSystemStatus),
     ("GET", "/api/v1/about", Action::ReadOpenData),
     ("GET", "/api/v1/sources", Action::ReadOpenData),
+    ("GET", "/api/v1/agencies", Action::ReadOpenData),
     ("GET", "/api/v1/entities", Action::ReadOpenData),
     ("GET", "/api/v1/series", Action::ReadOpenData),
     ("GET", "/api/v1/series/{key}", Action::ReadOpenData),

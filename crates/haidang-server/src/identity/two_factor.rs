@@ -30,12 +30,27 @@ fn totp(secret: &str, account: &str) -> Option<TOTP> {
 
 /// Checks a code at `now_ms`, allowing one step of clock skew either way.
 pub fn check_code(secret: &str, code: &str, now_ms: i64) -> bool {
+    matching_step(secret, code, now_ms).is_some()
+}
+
+/// Returns the 30-second time step whose code `code` is, among the step of `now_ms` and the
+/// one before and after it; `None` when no step matches. Callers refuse a step they have
+/// already accepted, so that a code cannot be replayed.
+pub fn matching_step(secret: &str, code: &str, now_ms: i64) -> Option<i64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
+        return None;
     }
-    let seconds = u64::try_from(now_ms / 1000).unwrap_or_default();
-    totp(secret, "x").is_some_and(|t| t.check(&code, seconds))
+    let totp = totp(secret, "x")?;
+    let step = now_ms.div_euclid(30_000);
+    [step - 1, step, step + 1].into_iter().find(|candidate| {
+        u64::try_from(candidate * 30)
+            .is_ok_and(|seconds| constant_time_eq(totp.generate(seconds).as_bytes(), code.as_bytes()))
+    })
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Returns the code for `now_ms`, for tests and for the command line.

@@ -87,6 +87,7 @@ impl TestApp {
         store.migrate().await.expect("migrate the test database");
         let key = generate_key();
         let record = ApiKeyRecord {
+            actions: None,
             agency_key: None,
             sources: None,
             expires_at: None,
@@ -136,6 +137,7 @@ impl TestApp {
             password_hash: hash_password(password).expect("hash"),
             totp_secret: None,
             totp_enabled: false,
+            totp_last_step: None,
             failed_logins: 0,
             locked_until: None,
             disabled: false,
@@ -350,6 +352,7 @@ impl TestApp {
     pub async fn agency_key(&self, agency: &str, sources: Option<Vec<String>>) -> String {
         let key = generate_key();
         let record = ApiKeyRecord {
+            actions: None,
             agency_key: Some(agency.to_owned()),
             sources,
             expires_at: None,

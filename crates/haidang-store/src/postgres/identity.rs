@@ -16,7 +16,7 @@ const AUDIT_COLUMNS: &str =
     "seq, at, actor, actor_name, role, scope, action, object, outcome, address, detail, prev_hash, hash";
 
 const USER_COLUMNS: &str = "id, username, display_name, password_hash, totp_secret, totp_enabled, failed_logins, \
-     locked_until, disabled, created_at, updated_at";
+     locked_until, disabled, created_at, updated_at, totp_last_step";
 
 impl PgStore {
     pub async fn append_audit(&self, event: AuditEvent) -> Result<AuditRecord, StoreError> {
@@ -158,6 +158,13 @@ impl PgStore {
                 .bind(&id)
                 .bind(secret)
                 .bind(enabled)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(step) = update.totp_last_step {
+            sqlx::query("UPDATE users SET totp_last_step = $2 WHERE id = $1")
+                .bind(&id)
+                .bind(step)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -461,6 +468,7 @@ fn user_from_row(r: &PgRow) -> Result<UserRecord, StoreError> {
         disabled: r.try_get(8)?,
         created_at: r.try_get(9)?,
         updated_at: r.try_get(10)?,
+        totp_last_step: r.try_get(11)?,
         grants: Vec::new(),
     })
 }

@@ -31,6 +31,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/postgres/0002_connectors.sql")),
     (3, include_str!("../../migrations/postgres/0003_identity.sql")),
     (4, include_str!("../../migrations/postgres/0004_cases.sql")),
+    (
+        5,
+        include_str!("../../migrations/postgres/0005_key_actions_and_code_replay.sql"),
+    ),
 ];
 
 #[derive(Clone)]
@@ -676,8 +680,8 @@ impl PgStore {
             identity::append_audit_tx(&mut tx, event).await?;
         }
         sqlx::query(
-            "INSERT INTO api_keys (id, name, role, key_hash, created_at, agency_key, sources, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO api_keys (id, name, role, key_hash, created_at, agency_key, sources, expires_at, actions)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(record.id)
         .bind(record.name)
@@ -692,6 +696,12 @@ impl PgStore {
                 .map(|s| serde_json::to_string(s).unwrap_or_default()),
         )
         .bind(record.expires_at)
+        .bind(
+            record
+                .actions
+                .as_ref()
+                .map(|a| serde_json::to_string(a).unwrap_or_default()),
+        )
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -702,7 +712,7 @@ impl PgStore {
         let row = sqlx::query(
             "UPDATE api_keys SET last_used_at = $2
              WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
-             RETURNING id, name, role, created_at, revoked_at, last_used_at, agency_key, sources, expires_at",
+             RETURNING id, name, role, created_at, revoked_at, last_used_at, agency_key, sources, expires_at, actions",
         )
         .bind(key_hash)
         .bind(now)
@@ -739,7 +749,7 @@ impl PgStore {
 
     pub async fn api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, role, created_at, revoked_at, last_used_at, agency_key, sources, expires_at
+            "SELECT id, name, role, created_at, revoked_at, last_used_at, agency_key, sources, expires_at, actions
              FROM api_keys ORDER BY created_at",
         )
         .fetch_all(&self.pool)
@@ -901,6 +911,9 @@ fn api_key_from_row(r: &PgRow) -> Result<ApiKeyRecord, StoreError> {
             .try_get::<Option<String>, _>(7)?
             .and_then(|s| serde_json::from_str(&s).ok()),
         expires_at: r.try_get(8)?,
+        actions: r
+            .try_get::<Option<String>, _>(9)?
+            .and_then(|s| serde_json::from_str(&s).ok()),
     })
 }
 

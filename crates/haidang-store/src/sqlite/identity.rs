@@ -126,6 +126,9 @@ impl SqliteStore {
                     params![id, secret, enabled],
                 )?;
             }
+            if let Some(step) = update.totp_last_step {
+                tx.execute("UPDATE users SET totp_last_step = ?2 WHERE id = ?1", params![id, step])?;
+            }
             if update.unlock {
                 tx.execute(
                     "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
@@ -401,7 +404,7 @@ fn audit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
 }
 
 const USER_COLUMNS: &str = "id, username, display_name, password_hash, totp_secret, totp_enabled, failed_logins, \
-     locked_until, disabled, created_at, updated_at";
+     locked_until, disabled, created_at, updated_at, totp_last_step";
 
 fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
     Ok(UserRecord {
@@ -416,6 +419,7 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
         disabled: r.get(8)?,
         created_at: r.get(9)?,
         updated_at: r.get(10)?,
+        totp_last_step: r.get(11)?,
         grants: Vec::new(),
     })
 }

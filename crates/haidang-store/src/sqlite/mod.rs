@@ -31,6 +31,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/sqlite/0002_connectors.sql")),
     (3, include_str!("../../migrations/sqlite/0003_identity.sql")),
     (4, include_str!("../../migrations/sqlite/0004_cases.sql")),
+    (
+        5,
+        include_str!("../../migrations/sqlite/0005_key_actions_and_code_replay.sql"),
+    ),
 ];
 
 /// Number of reader connections kept open.
@@ -663,8 +667,8 @@ impl SqliteStore {
                 identity::append_audit_tx(tx, event)?;
             }
             tx.execute(
-                "INSERT INTO api_keys (id, name, role, key_hash, created_at, agency_key, sources, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO api_keys (id, name, role, key_hash, created_at, agency_key, sources, expires_at, actions)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     record.id,
                     record.name,
@@ -676,7 +680,11 @@ impl SqliteStore {
                         .sources
                         .as_ref()
                         .map(|s| serde_json::to_string(s).unwrap_or_default()),
-                    record.expires_at
+                    record.expires_at,
+                    record
+                        .actions
+                        .as_ref()
+                        .map(|a| serde_json::to_string(a).unwrap_or_default())
                 ],
             )?;
             Ok(())
@@ -690,7 +698,7 @@ impl SqliteStore {
                 .query_row(
                     "UPDATE api_keys SET last_used_at = ?2
                      WHERE key_hash = ?1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?2)
-                     RETURNING id, name, role, created_at, revoked_at, last_used_at, agency_key, sources, expires_at",
+                     RETURNING id, name, role, created_at, revoked_at, last_used_at, agency_key, sources, expires_at, actions",
                     params![key_hash, now],
                     api_key_from_row,
                 )
@@ -729,7 +737,7 @@ impl SqliteStore {
     pub async fn api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {
         self.read(|c| {
             let mut statement = c.prepare(
-                "SELECT id, name, role, created_at, revoked_at, last_used_at, agency_key, sources, expires_at
+                "SELECT id, name, role, created_at, revoked_at, last_used_at, agency_key, sources, expires_at, actions
                  FROM api_keys ORDER BY created_at",
             )?;
             let rows = statement
@@ -895,6 +903,9 @@ fn api_key_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKeyRecord> {
             .get::<_, Option<String>>(7)?
             .and_then(|s| serde_json::from_str(&s).ok()),
         expires_at: r.get(8)?,
+        actions: r
+            .get::<_, Option<String>>(9)?
+            .and_then(|s| serde_json::from_str(&s).ok()),
     })
 }
 
