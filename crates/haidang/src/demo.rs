@@ -96,7 +96,8 @@ pub async fn run(mut config: Config, data_dir: &Path, load_only: bool) -> anyhow
     served
 }
 
-/// Loads units, successions and boundaries from `dir`. `boundaries` lists boundary files
+/// Loads units, successions, the working-day calendar (when `calendar.csv` exists) and
+/// boundaries from `dir`. `boundaries` lists boundary files
 /// relative to `dir`; when empty, every `boundaries/*.geojson` is loaded. A boundary id
 /// seen in an earlier file wins.
 pub async fn load_reference(store: &Store, dir: &Path, boundaries: &[PathBuf]) -> anyhow::Result<()> {
@@ -108,6 +109,16 @@ pub async fn load_reference(store: &Store, dir: &Path, boundaries: &[PathBuf]) -
     let successions = read_successions(open("successions.csv")?)?;
     let (unit_count, succession_count) = (units.len(), successions.len());
     store.replace_units(units, successions).await?;
+
+    // Public holidays and compensatory working days, which case deadlines count with.
+    let calendar_path = dir.join("calendar.csv");
+    if calendar_path.exists() {
+        let text = std::fs::read_to_string(&calendar_path)
+            .with_context(|| format!("could not read {}", calendar_path.display()))?;
+        let calendar = haidang_core::calendar::WorkCalendar::parse_csv(&text)
+            .with_context(|| format!("invalid {}", calendar_path.display()))?;
+        store.replace_work_calendar(calendar.days().cloned().collect()).await?;
+    }
 
     let files: Vec<PathBuf> = if boundaries.is_empty() {
         let mut found: Vec<PathBuf> = std::fs::read_dir(dir.join("boundaries"))

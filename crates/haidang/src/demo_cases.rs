@@ -64,8 +64,8 @@ pub async fn load(store: &Store, reference_dir: &Path, demo_dir: &Path, now: i64
     let calendar_path = reference_dir.join("calendar.csv");
     let text = std::fs::read_to_string(&calendar_path)
         .with_context(|| format!("could not read {}", calendar_path.display()))?;
+    // The reference loader has stored the calendar; it is read here for the simulated deadlines.
     let calendar = WorkCalendar::parse_csv(&text).with_context(|| format!("invalid {}", calendar_path.display()))?;
-    store.replace_work_calendar(calendar.days().cloned().collect()).await?;
 
     let path = demo_dir.join("cases.toml");
     let text = std::fs::read_to_string(&path).with_context(|| format!("could not read {}", path.display()))?;
