@@ -289,3 +289,187 @@ validation-key-name-long = The key name is longer than 64 characters.
 validation-key-agency-required = Choose the agency that uses the key.
 validation-date-format = Invalid date, enter it as dd/mm/yyyy.
 validation-date-past = The expiry date must be today or later.
+
+## Citizen reports for staff
+
+public-reports-link = File a citizen report
+nav-cases = Citizen reports
+nav-my-cases = Reports assigned to us
+nav-case-stats = Overdue and statistics
+case-heading = Citizen reports
+case-intro = Receive, sort and assign citizen reports, decide extensions and publish results. Reporter details are masked; reading them in full requires a stated purpose.
+case-my-heading = Reports assigned to us
+case-my-intro = Reports assigned to your agency or commune: start work, ask for more time, answer with photos.
+case-filter-state = Status
+case-filter-category = Category
+case-filter-commune = Commune or ward
+case-filter-text = Search text or number
+case-filter-overdue = Overdue only
+case-filter-all = All
+case-filter-open = Open (not yet handled)
+case-col-number = No.
+case-col-received = Received
+case-col-category = Category, place
+case-col-agency = Handling agency
+case-col-state = Status
+case-col-deadline = Deadline
+case-list-empty = No report matches the filters.
+case-detail-none = Choose a report in the list to see its details.
+case-number = Report { $id }
+case-state =
+    { $state ->
+        [received] Received
+        [accepted] Accepted
+        [rejected] Rejected
+        [assigned] Assigned
+        [in_progress] In progress
+        [extension_requested] Extension requested
+        [resolved] Resolved
+        [published] Result published
+        [rated] Rated by the reporter
+        [closed] Closed
+        [reopened] Reopened
+        [merged] Merged
+       *[other] { $state }
+    }
+case-deadline-status =
+    { $status ->
+        [on_track] On track
+        [due_soon] Due soon
+        [overdue] Overdue
+       *[other] { $status }
+    }
+case-action =
+    { $event ->
+        [accept] Accept
+        [reject] Reject
+        [assign] Assign
+        [approve_extension] Approve extension
+        [refuse_extension] Refuse extension
+        [publish] Publish result
+        [close] Close report
+        [reopen] Send back for rework
+        [merge] Merge report
+        [start] Start work
+        [request_extension] Ask for more time
+        [resolve] Answer with the result
+       *[other] { $event }
+    }
+case-event =
+    { $event ->
+        [receive] Report received
+        [accept] Accepted
+        [reject] Rejected
+        [assign] Assigned
+        [approve_extension] Extension approved
+        [refuse_extension] Extension refused
+        [publish] Result published
+        [close] Closed
+        [reopen] Sent back for rework
+        [merge] Merged
+        [start] Work started
+        [request_extension] More time asked
+        [resolve] Answered
+        [rate] Rated by the reporter
+        [dispute] Result disputed by the reporter
+       *[other] { $event }
+    }
+case-party =
+    { $party ->
+        [dispatcher] operator
+        [handler] handling unit
+        [citizen] citizen
+       *[other] { $party }
+    }
+case-channel =
+    { $channel ->
+        [web] Public report page
+        [phone] Phone
+        [open311] Open311
+       *[other] { $channel }
+    }
+case-action-title = { case-action } — report { $id }
+case-field-category = Category
+case-field-channel = Channel
+case-field-received = Received at
+case-field-commune = Commune or ward
+case-field-agency = Handling agency
+case-field-address = Address
+case-field-location = Coordinates (latitude; longitude)
+case-field-deadline = Deadline
+case-field-resolved = Resolved at
+case-field-answer = Result
+case-field-status-note = Note
+case-field-rating = Reporter's rating
+case-original-deadline = Original deadline: { $date }
+case-read-only = Leaders read reports without taking steps.
+case-no-actions = No step is possible in this status.
+case-reporter-masked = Reporter (masked)
+case-reporter-full = Reporter (in full, recorded in the audit trail)
+case-reporter-name = Reporter's name
+case-reporter-phone = Phone
+case-reporter-email = Email
+case-reporter-address = Exact address
+case-reporter-reveal = Show full contact details
+case-reporter-audited = Every reading is recorded in the audit trail with its purpose.
+case-reporter-show = Show
+case-purpose = Purpose
+case-purpose-example = For example: call back to check the location
+case-photos = Photos
+case-photo-alt = Photo of { $purpose ->
+        [answer] the result
+       *[other] the site
+    }
+case-duplicates = Possible duplicates (same category, within 200 m and 48 hours)
+case-merge-into = Merge into report { $id }
+case-merge-confirm = Merge report { $id } into report { $into }? Report { $id } will no longer be handled on its own.
+case-history = History
+case-history-time = Time
+case-history-event = Step
+case-history-state = Status after the step
+case-history-actor = Done by
+case-history-note = Note
+case-step-done = Report { $id }: { $state }.
+case-reason = Reason
+case-answer = Answer to the reporter
+case-note = Note
+case-extra-days = Working days asked for (1–30)
+case-answer-photos = Photos of the result (JPEG or PNG, at most 5 MB each, at most 3 photos)
+case-keep = Keep as is
+case-choose = Choose…
+case-description = Description
+case-lat = Latitude
+case-lon = Longitude
+case-phone-open = Take a report by phone
+case-phone-submit = Record the report
+case-phone-hint = Give coordinates, an address or the commune where it happened. Only operators can read the reporter's details.
+case-phone-created = Report { $id } recorded. Read the tracking token to the caller: { $token }
+case-validation-category = Choose a category.
+case-validation-description = Describe the problem.
+case-validation-description-long = At most 4,000 characters.
+case-validation-lat = Latitude is a number from -90 to 90, such as 10.9289.
+case-validation-lon = Longitude is a number from -180 to 180, such as 108.1021.
+case-validation-location = Choose a commune, or give an address or coordinates.
+case-validation-phone = A phone number has digits, spaces, dots, hyphens or +, at most 20 characters.
+case-validation-reason = Give a reason.
+case-validation-answer = Write the answer.
+case-validation-assignee = Choose an agency or a commune to handle the report.
+case-validation-extra-days = Give a number of working days from 1 to 30.
+case-validation-purpose = State why you need the reporter's details.
+case-photo-type = Only JPEG or PNG photos are accepted.
+case-photo-size = Each photo may be at most 5 MB.
+case-photo-count = At most 3 photos.
+case-stats-heading = Overdue reports and handling statistics
+case-stats-as-of = Figures as of { $date }; { $total } reports in all.
+case-overdue-heading = Overdue and due within 24 hours
+case-overdue-empty = No report is overdue or due soon.
+case-stats-by-agency = By handling agency
+case-stats-by-category = By category
+case-stats-total = Total
+case-stats-on-time = On time
+case-stats-late-extended = Late (with extension)
+case-stats-late = Late
+case-stats-open = In progress
+case-stats-open-overdue = Overdue, not handled
+case-stats-on-time-share = On-time share
+case-unassigned = No agency yet

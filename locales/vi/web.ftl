@@ -282,3 +282,187 @@ validation-key-name-long = Tên khóa dài quá 64 ký tự.
 validation-key-agency-required = Chọn đơn vị dùng khóa.
 validation-date-format = Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy.
 validation-date-past = Ngày hết hạn phải từ hôm nay trở đi.
+
+## Citizen reports for staff
+
+public-reports-link = Gửi phản ánh hiện trường
+nav-cases = Phản ánh hiện trường
+nav-my-cases = Phản ánh được giao
+nav-case-stats = Quá hạn và thống kê
+case-heading = Phản ánh hiện trường
+case-intro = Tiếp nhận, phân loại, giao xử lý, duyệt gia hạn và công khai kết quả phản ánh của người dân. Thông tin người phản ánh được che; xem bản đầy đủ phải ghi mục đích.
+case-my-heading = Phản ánh được giao
+case-my-intro = Các phản ánh giao cho đơn vị của bạn: bắt đầu xử lý, đề nghị gia hạn, trả lời kết quả kèm ảnh.
+case-filter-state = Trạng thái
+case-filter-category = Loại phản ánh
+case-filter-commune = Xã, phường
+case-filter-text = Tìm theo nội dung, số
+case-filter-overdue = Chỉ phản ánh quá hạn
+case-filter-all = Tất cả
+case-filter-open = Đang mở (chưa xử lý xong)
+case-col-number = Số
+case-col-received = Tiếp nhận
+case-col-category = Loại, nơi xảy ra
+case-col-agency = Đơn vị xử lý
+case-col-state = Trạng thái
+case-col-deadline = Hạn xử lý
+case-list-empty = Không có phản ánh nào khớp bộ lọc.
+case-detail-none = Chọn một phản ánh trong danh sách để xem chi tiết.
+case-number = Phản ánh số { $id }
+case-state =
+    { $state ->
+        [received] Mới tiếp nhận
+        [accepted] Đã tiếp nhận xử lý
+        [rejected] Từ chối
+        [assigned] Đã chuyển xử lý
+        [in_progress] Đang xử lý
+        [extension_requested] Đề nghị gia hạn
+        [resolved] Đã xử lý
+        [published] Đã công khai kết quả
+        [rated] Người dân đã đánh giá
+        [closed] Đã đóng
+        [reopened] Mở lại
+        [merged] Đã gộp
+       *[other] { $state }
+    }
+case-deadline-status =
+    { $status ->
+        [on_track] Trong hạn
+        [due_soon] Sắp đến hạn
+        [overdue] Quá hạn
+       *[other] { $status }
+    }
+case-action =
+    { $event ->
+        [accept] Tiếp nhận
+        [reject] Từ chối
+        [assign] Giao xử lý
+        [approve_extension] Duyệt gia hạn
+        [refuse_extension] Không duyệt gia hạn
+        [publish] Công khai kết quả
+        [close] Đóng phản ánh
+        [reopen] Trả lại để xử lý lại
+        [merge] Gộp phản ánh
+        [start] Bắt đầu xử lý
+        [request_extension] Đề nghị gia hạn
+        [resolve] Trả lời kết quả
+       *[other] { $event }
+    }
+case-event =
+    { $event ->
+        [receive] Tiếp nhận phản ánh
+        [accept] Tiếp nhận xử lý
+        [reject] Từ chối
+        [assign] Giao xử lý
+        [approve_extension] Duyệt gia hạn
+        [refuse_extension] Không duyệt gia hạn
+        [publish] Công khai kết quả
+        [close] Đóng
+        [reopen] Trả lại để xử lý lại
+        [merge] Gộp
+        [start] Bắt đầu xử lý
+        [request_extension] Đề nghị gia hạn
+        [resolve] Trả lời kết quả
+        [rate] Người dân đánh giá
+        [dispute] Người dân khiếu nại kết quả
+       *[other] { $event }
+    }
+case-party =
+    { $party ->
+        [dispatcher] điều hành viên
+        [handler] đơn vị xử lý
+        [citizen] người dân
+       *[other] { $party }
+    }
+case-channel =
+    { $channel ->
+        [web] Trang phản ánh công khai
+        [phone] Điện thoại
+        [open311] Open311
+       *[other] { $channel }
+    }
+case-action-title = { case-action } — phản ánh số { $id }
+case-field-category = Loại phản ánh
+case-field-channel = Kênh tiếp nhận
+case-field-received = Thời điểm tiếp nhận
+case-field-commune = Xã, phường
+case-field-agency = Đơn vị xử lý
+case-field-address = Địa chỉ
+case-field-location = Tọa độ (vĩ độ; kinh độ)
+case-field-deadline = Hạn xử lý
+case-field-resolved = Thời điểm xử lý xong
+case-field-answer = Kết quả xử lý
+case-field-status-note = Ghi chú
+case-field-rating = Đánh giá của người dân
+case-original-deadline = Hạn ban đầu: { $date }
+case-read-only = Lãnh đạo chỉ xem, không thao tác trên phản ánh.
+case-no-actions = Không có thao tác nào ở trạng thái này.
+case-reporter-masked = Người phản ánh (đã che)
+case-reporter-full = Người phản ánh (đầy đủ, đã ghi nhật ký)
+case-reporter-name = Họ và tên người phản ánh
+case-reporter-phone = Số điện thoại
+case-reporter-email = Thư điện tử
+case-reporter-address = Địa chỉ chính xác
+case-reporter-reveal = Xem thông tin liên hệ đầy đủ
+case-reporter-audited = Mỗi lần xem được ghi vào nhật ký kiểm toán cùng mục đích.
+case-reporter-show = Xem
+case-purpose = Mục đích xem
+case-purpose-example = Ví dụ: gọi lại xác minh vị trí
+case-photos = Ảnh
+case-photo-alt = Ảnh { $purpose ->
+        [answer] kết quả xử lý
+       *[other] hiện trường
+    }
+case-duplicates = Phản ánh có thể trùng (cùng loại, trong 200 m và 48 giờ)
+case-merge-into = Gộp vào phản ánh số { $id }
+case-merge-confirm = Gộp phản ánh số { $id } vào phản ánh số { $into }? Phản ánh số { $id } sẽ không còn được xử lý riêng.
+case-history = Quá trình xử lý
+case-history-time = Thời điểm
+case-history-event = Bước
+case-history-state = Trạng thái sau bước
+case-history-actor = Người thực hiện
+case-history-note = Ghi chú
+case-step-done = Phản ánh số { $id }: { $state }.
+case-reason = Lý do
+case-answer = Nội dung trả lời người dân
+case-note = Ghi chú
+case-extra-days = Số ngày làm việc xin thêm (1–30)
+case-answer-photos = Ảnh kết quả (JPEG hoặc PNG, tối đa 5 MB mỗi ảnh, tối đa 3 ảnh)
+case-keep = Giữ nguyên
+case-choose = Chọn…
+case-description = Nội dung phản ánh
+case-lat = Vĩ độ
+case-lon = Kinh độ
+case-phone-open = Nhận phản ánh qua điện thoại
+case-phone-submit = Ghi nhận phản ánh
+case-phone-hint = Cần tọa độ, địa chỉ hoặc xã, phường nơi xảy ra. Thông tin người phản ánh chỉ điều hành viên xem được.
+case-phone-created = Đã ghi nhận phản ánh số { $id }. Đọc cho người phản ánh mã theo dõi: { $token }
+case-validation-category = Chọn loại phản ánh.
+case-validation-description = Nhập nội dung phản ánh.
+case-validation-description-long = Nội dung tối đa 4.000 ký tự.
+case-validation-lat = Vĩ độ là số từ -90 đến 90, ví dụ 10,9289.
+case-validation-lon = Kinh độ là số từ -180 đến 180, ví dụ 108,1021.
+case-validation-location = Chọn xã, phường, hoặc nhập địa chỉ hay tọa độ nơi xảy ra.
+case-validation-phone = Số điện thoại chỉ gồm chữ số, dấu cách, dấu chấm, gạch ngang hoặc dấu +, tối đa 20 ký tự.
+case-validation-reason = Nhập lý do.
+case-validation-answer = Nhập nội dung trả lời.
+case-validation-assignee = Chọn đơn vị hoặc xã, phường nhận xử lý.
+case-validation-extra-days = Nhập số ngày làm việc từ 1 đến 30.
+case-validation-purpose = Ghi mục đích xem thông tin người phản ánh.
+case-photo-type = Chỉ nhận ảnh JPEG hoặc PNG.
+case-photo-size = Mỗi ảnh tối đa 5 MB.
+case-photo-count = Tối đa 3 ảnh.
+case-stats-heading = Phản ánh quá hạn và thống kê xử lý
+case-stats-as-of = Số liệu lúc { $date }; tổng số { $total } phản ánh.
+case-overdue-heading = Quá hạn và sắp đến hạn (trong 24 giờ)
+case-overdue-empty = Không có phản ánh quá hạn hay sắp đến hạn.
+case-stats-by-agency = Theo đơn vị xử lý
+case-stats-by-category = Theo loại phản ánh
+case-stats-total = Tổng số
+case-stats-on-time = Đúng hạn
+case-stats-late-extended = Trễ hạn (có gia hạn)
+case-stats-late = Trễ hạn
+case-stats-open = Đang xử lý
+case-stats-open-overdue = Quá hạn chưa xử lý
+case-stats-on-time-share = Tỷ lệ đúng hạn
+case-unassigned = Chưa giao đơn vị

@@ -4,17 +4,28 @@
 import type { FeatureCollection, Geometry, LineString, MultiLineString } from 'geojson';
 import type {
   About,
+  AgenciesResponse,
   Aggregation,
   ApiErrorBody,
   ApiKeysResponse,
   AuditResponse,
   BoundaryProperties,
+  CaseDetail,
+  CaseEventBody,
+  CaseList,
+  CaseReporterDetail,
+  CaseService,
+  CaseStatistics,
+  CaseView,
   EntitiesResponse,
   IssuedApiKey,
   Lang,
   NewApiKeyBody,
+  NewCaseAnswer,
+  NewCaseBody,
   NewUserBody,
   ObservationsResponse,
+  OverdueList,
   SeriesResponse,
   SessionView,
   SourcesResponse,
@@ -254,5 +265,48 @@ export class ApiClient {
 
   audit(limit = 100): Promise<AuditResponse> {
     return this.get(`${API_BASE}/audit?limit=${limit}`);
+  }
+
+  agencies(): Promise<AgenciesResponse> {
+    return this.get(`${API_BASE}/agencies`);
+  }
+
+  caseServices(): Promise<CaseService[]> {
+    return this.get('/open311/v2/services.json');
+  }
+
+  /** Lists cases; `url` comes from `caseListUrl`. */
+  cases(url: string): Promise<CaseList> {
+    return this.get(url);
+  }
+
+  caseDetail(id: number): Promise<CaseDetail> {
+    return this.get(`${API_BASE}/cases/${id}`);
+  }
+
+  caseDuplicates(id: number): Promise<CaseList> {
+    return this.get(`${API_BASE}/cases/${id}/duplicates`);
+  }
+
+  /** Reads the reporter's contact unmasked; the server records the purpose in the audit trail. */
+  caseReporter(id: number, purpose: string): Promise<CaseReporterDetail> {
+    return this.get(`${API_BASE}/cases/${id}/reporter?${new URLSearchParams({ purpose }).toString()}`);
+  }
+
+  createCase(body: NewCaseBody): Promise<NewCaseAnswer> {
+    return this.send('POST', `${API_BASE}/cases`, body);
+  }
+
+  /** Takes a step of the workflow through `/dispatch` (operator) or `/handle` (handler). */
+  caseStep(id: number, path: 'dispatch' | 'handle', body: CaseEventBody): Promise<CaseView> {
+    return this.send('POST', `${API_BASE}/cases/${id}/${path}`, body);
+  }
+
+  overdueCases(): Promise<OverdueList> {
+    return this.get(`${API_BASE}/cases/overdue`);
+  }
+
+  caseStatistics(): Promise<CaseStatistics> {
+    return this.get(`${API_BASE}/cases/statistics`);
   }
 }

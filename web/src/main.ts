@@ -7,6 +7,8 @@ import { ApiClient } from './api';
 import { ApiKeysAdmin } from './api-keys-admin';
 import { AuditView } from './audit-view';
 import { ChartPanel } from './chart';
+import { dispatchModeOf } from './cases';
+import { CaseReference, CaseStatsView, CaseWorkView } from './cases-view';
 import { byId, el, showError } from './dom';
 import { vnDateOf, formatIsoDate } from './format';
 import { Translator, applyTranslations, isLang, readStoredLang, storeLang } from './i18n';
@@ -41,6 +43,11 @@ class App {
   private readonly usersAdmin: UsersAdmin;
   private readonly apiKeysAdmin: ApiKeysAdmin;
   private readonly auditView: AuditView;
+  private readonly caseWork: CaseWorkView;
+  private readonly caseHandling: CaseWorkView;
+  private readonly caseStats: CaseStatsView;
+  /** The case screen whose dialogs are open. */
+  private activeCases: CaseWorkView;
   private series = new Map<string, Series>();
   private view: ViewId = 'dashboard';
   /** True until the session of an earlier login is known, so that a reload keeps the address of a view. */
@@ -75,6 +82,12 @@ class App {
     });
     this.apiKeysAdmin = new ApiKeysAdmin(this.api, this.translator, onSessionLost);
     this.auditView = new AuditView(this.api, this.translator, onSessionLost);
+    const caseReference = new CaseReference(this.api);
+    this.caseWork = new CaseWorkView(byId('view-cases'), 'read', this.api, this.translator, caseReference, { onSessionLost });
+    this.caseHandling = new CaseWorkView(byId('view-my-cases'), 'handle', this.api, this.translator, caseReference, { onSessionLost });
+    this.caseStats = new CaseStatsView(this.api, this.translator, onSessionLost);
+    this.activeCases = this.caseWork;
+    this.wireCaseDialogs();
     this.account = new AccountController(this.api, this.translator, safeStorage(), {
       onSessionChange: (session) => this.onSessionChange(session),
       notify: (message) => this.notify(message),
@@ -113,6 +126,11 @@ class App {
     if (!views.includes('audit')) {
       this.auditView.reset();
     }
+    this.caseWork.reset();
+    this.caseHandling.reset();
+    this.caseStats.reset();
+    this.caseWork.setMode(dispatchModeOf(session) ?? 'read');
+    this.caseHandling.setMode('handle');
     const pending = this.pendingView;
     if (session && pending && views.includes(pending)) {
       this.pendingView = null;
@@ -138,6 +156,9 @@ class App {
     byId('view-users').hidden = view !== 'users';
     byId('view-api-keys').hidden = view !== 'api-keys';
     byId('view-audit').hidden = view !== 'audit';
+    byId('view-cases').hidden = view !== 'cases';
+    byId('view-my-cases').hidden = view !== 'my-cases';
+    byId('view-case-stats').hidden = view !== 'case-stats';
     for (const link of document.querySelectorAll<HTMLAnchorElement>('.view-link')) {
       if (link.dataset.view === view) {
         link.setAttribute('aria-current', 'page');
@@ -153,10 +174,37 @@ class App {
       this.apiKeysAdmin.show();
     } else if (view === 'audit') {
       this.auditView.show();
+    } else if (view === 'cases') {
+      this.activeCases = this.caseWork;
+      this.caseWork.show();
+    } else if (view === 'my-cases') {
+      this.activeCases = this.caseHandling;
+      this.caseHandling.show();
+    } else if (view === 'case-stats') {
+      this.caseStats.show();
     } else if (changed) {
       this.map.refreshSize();
       this.chart.resize();
     }
+  }
+
+  /** The step, purpose and phone report dialogs are shared by both case screens. */
+  private wireCaseDialogs(): void {
+    const forms: [string, string, () => Promise<void>][] = [
+      ['case-action-form', 'case-action', () => this.activeCases.submitAction()],
+      ['case-purpose-form', 'case-purpose', () => this.activeCases.submitPurpose()],
+      ['case-phone-form', 'case-phone', () => this.activeCases.submitPhoneReport()],
+    ];
+    for (const [formId, prefix, submit] of forms) {
+      byId(formId).addEventListener('submit', (event) => {
+        event.preventDefault();
+        void submit();
+      });
+      byId(`${prefix}-cancel`).addEventListener('click', () => byId<HTMLDialogElement>(`${prefix}-dialog`).close());
+    }
+    byId('view-cases')
+      .querySelector('.case-phone-open')
+      ?.addEventListener('click', () => this.caseWork.openPhoneDialog());
   }
 
   private notify(message: string): void {
@@ -262,6 +310,9 @@ class App {
     this.usersAdmin.refreshLanguage();
     this.apiKeysAdmin.refreshLanguage();
     this.auditView.refreshLanguage();
+    this.caseWork.refreshLanguage();
+    this.caseHandling.refreshLanguage();
+    this.caseStats.refreshLanguage();
     // Names and attributions come from the API in the requested language.
     void this.load();
   }

@@ -255,3 +255,150 @@ export interface NewApiKeyBody {
   sources?: string[];
   expires_at?: number;
 }
+
+/** The reporter of a case as staff see it, masked. */
+export interface CaseReporterView {
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  masked: boolean;
+}
+
+/** The reporter unmasked, read with a stated purpose. */
+export interface CaseReporterDetail {
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+}
+
+/** A citizen report as staff see it. */
+export interface CaseView {
+  id: number;
+  state: string;
+  /** Always Vietnamese; the page shows its own label of `state`. */
+  state_label: string;
+  allowed_events: string[];
+  category: string;
+  category_name: string;
+  channel: string;
+  description: string;
+  lat: number | null;
+  lon: number | null;
+  address: string | null;
+  commune_code: string | null;
+  commune_name: string | null;
+  agency: string | null;
+  agency_name: string | null;
+  /** Absent (null) for roles that may not read personal data. */
+  reporter: CaseReporterView | null;
+  answer: string | null;
+  status_note: string | null;
+  merged_into: number | null;
+  rating: number | null;
+  received_at: string;
+  original_deadline: string;
+  deadline: string;
+  extension_approved: boolean;
+  resolved_at: string | null;
+  updated_at: string;
+  deadline_status: 'on_track' | 'due_soon' | 'overdue' | null;
+  simulated: boolean;
+}
+
+export interface CaseHistoryEntry {
+  at: string;
+  event: string;
+  from_state: string | null;
+  to_state: string;
+  party: string;
+  actor_name: string;
+  note: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface CaseMedia {
+  id: string;
+  purpose: string;
+  content_type: string;
+  size: number;
+  url: string;
+}
+
+export interface CaseDetail extends CaseView {
+  history: CaseHistoryEntry[];
+  media: CaseMedia[];
+}
+
+export interface CaseList {
+  cases: CaseView[];
+}
+
+export interface NewCaseBody {
+  service_code: string;
+  description: string;
+  lat?: number;
+  long?: number;
+  address_string?: string;
+  commune?: string;
+  name?: string;
+  phone?: string;
+}
+
+export interface NewCaseAnswer extends CaseView {
+  token: string;
+}
+
+export interface CaseEventBody {
+  event: string;
+  note?: string;
+  agency?: string;
+  commune?: string;
+  extra_days?: number;
+  into?: number;
+  photos?: { data: string }[];
+}
+
+export interface OverdueList {
+  overdue: CaseView[];
+  due_soon: CaseView[];
+}
+
+export interface TimelinessCounts {
+  total: number;
+  on_time: number;
+  late_with_extension: number;
+  late: number;
+  open: number;
+  open_overdue: number;
+  not_counted: number;
+}
+
+export interface CaseStatisticsRow extends TimelinessCounts {
+  key: string;
+  name: string;
+}
+
+export interface CaseStatistics {
+  total: TimelinessCounts;
+  by_agency: CaseStatisticsRow[];
+  by_category: CaseStatisticsRow[];
+  as_of: string;
+}
+
+/** A category of report as Open311 lists it. */
+export interface CaseService {
+  service_code: string;
+  service_name: string;
+  haidang_service_name_en?: string;
+}
+
+export interface AgencyView {
+  key: string;
+  name: string;
+}
+
+export interface AgenciesResponse {
+  agencies: AgencyView[];
+}

@@ -226,7 +226,7 @@ describe('role labels', () => {
 
   it('decide which views a session opens', () => {
     expect(allowedViews(null)).toEqual(['dashboard']);
-    expect(allowedViews(session)).toEqual(['dashboard', 'users', 'api-keys']);
+    expect(allowedViews(session)).toEqual(['dashboard', 'users', 'api-keys', 'cases', 'case-stats']);
     expect(allowedViews({ ...session, grants: [{ role: 'auditor', agency: null, unit: null }] })).toEqual(['dashboard', 'audit']);
     // Before the second factor, nothing more than the public page.
     expect(allowedViews({ ...session, stage: 'two_factor' })).toEqual(['dashboard']);
