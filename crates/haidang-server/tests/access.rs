@@ -13,20 +13,7 @@ use haidang_server::identity::two_factor::code_at;
 use serde_json::{Value, json};
 use support::{Auth, Backend, TestApp};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Postgres).await })*
-        }
-    };
-}
-
-on_both_backends!(
+haidang_testkit::on_both_backends!(
     every_route_follows_the_matrix,
     agency_officer_sees_only_own_batches,
     agency_key_cannot_write_other_agency,

@@ -13,20 +13,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use support::{Backend, TestApp};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Postgres).await })*
-        }
-    };
-}
-
-on_both_backends!(
+haidang_testkit::on_both_backends!(
     health_readiness_and_metrics,
     openapi_lists_every_route,
     series_create_update_and_validation,

@@ -13,20 +13,7 @@ use haidang_store::cases::{CaseCategory, CategoryAttribute};
 use serde_json::{Value, json};
 use support::{Auth, Backend, TestApp};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Postgres).await })*
-        }
-    };
-}
-
-on_both_backends!(
+haidang_testkit::on_both_backends!(
     open311_client_files_and_follows_a_request,
     open311_errors_are_open311_style,
     commune_officer_sees_only_own_commune,

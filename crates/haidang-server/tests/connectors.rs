@@ -10,20 +10,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use support::{Backend, TestApp};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Backend::Postgres).await })*
-        }
-    };
-}
-
-on_both_backends!(
+haidang_testkit::on_both_backends!(
     connectors_are_defined_by_administrators,
     ngsi_notifications_and_upserts_store_values,
     rejected_rows_are_listed_and_resubmitted,

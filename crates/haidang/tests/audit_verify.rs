@@ -78,68 +78,10 @@ fn sqlite_tampering_is_detected() {
     }
 }
 
-/// A PostgreSQL database created for one test and dropped when the guard goes.
-struct TestDatabase {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl TestDatabase {
-    async fn create() -> Self {
-        use sqlx::Connection;
-        let admin = std::env::var("HAIDANG_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let name = format!("haidang_test_audit_{nanos:x}");
-        let mut connection = sqlx::PgConnection::connect(&admin)
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is required for this test: {e}"));
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut connection)
-            .await
-            .unwrap();
-        let base = admin
-            .rsplit_once('/')
-            .map_or(admin.as_str(), |(base, _)| base)
-            .to_owned();
-        Self {
-            url: format!("{base}/{name}"),
-            admin,
-            name,
-        }
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        let (admin, name) = (self.admin.clone(), self.name.clone());
-        let cleanup = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                use sqlx::Connection;
-                let mut connection = sqlx::PgConnection::connect(&admin).await.unwrap();
-                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                    .execute(&mut connection)
-                    .await
-                    .unwrap();
-            });
-        });
-        let _ = cleanup.join();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_edit_is_detected() {
     use sqlx::Connection;
-    let database = TestDatabase::create().await;
+    let database = haidang_testkit::TestDatabase::create(haidang_testkit::Backend::Postgres).await;
     let url = database.url.clone();
     let writer_url = url.clone();
     tokio::task::spawn_blocking(move || write_trail(&writer_url))

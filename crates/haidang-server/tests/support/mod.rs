@@ -18,15 +18,11 @@ use haidang_server::state::About;
 use haidang_server::{AppState, Clock, router};
 use haidang_store::identity::{SessionRecord, UserRecord};
 use haidang_store::{ApiKeyRecord, Store};
+pub use haidang_testkit::Backend;
+use haidang_testkit::TestDatabase;
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
-
-#[derive(Debug, Clone, Copy)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
 
 /// Start of the test clock: Monday 5 January 2026, 10:00 in Vietnam.
 pub const TEST_START_MS: i64 = 1_767_582_000_000;
@@ -442,77 +438,4 @@ pub fn test_event(action: &str) -> AuditEvent {
         address: None,
         detail: serde_json::json!({}),
     }
-}
-
-/// A database that exists for one test.
-struct TestDatabase {
-    url: String,
-    drop_name: Option<(String, String)>,
-    _dir: Option<tempfile::TempDir>,
-}
-
-impl TestDatabase {
-    async fn create(backend: Backend) -> Self {
-        match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temporary folder");
-                let url = format!("sqlite://{}", dir.path().join("haidang.db").display());
-                Self {
-                    url,
-                    drop_name: None,
-                    _dir: Some(dir),
-                }
-            }
-            Backend::Postgres => {
-                let admin = std::env::var("HAIDANG_TEST_POSTGRES_URL")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-                let name = format!("haidang_test_{}", uuid::Uuid::now_v7().simple());
-                let mut connection = sqlx_connect(&admin).await;
-                sqlx_execute(&mut connection, &format!("CREATE DATABASE {name}")).await;
-                let base = admin
-                    .rsplit_once('/')
-                    .map_or(admin.as_str(), |(base, _)| base)
-                    .to_owned();
-                Self {
-                    url: format!("{base}/{name}"),
-                    drop_name: Some((admin, name)),
-                    _dir: None,
-                }
-            }
-        }
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        let Some((admin, name)) = self.drop_name.take() else {
-            return;
-        };
-        // Drop runs inside the test's runtime, so the cleanup gets a thread and runtime of its own.
-        let cleanup = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async {
-                let mut connection = sqlx_connect(&admin).await;
-                sqlx_execute(&mut connection, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
-            });
-        });
-        let _ = cleanup.join();
-    }
-}
-
-async fn sqlx_connect(url: &str) -> sqlx::PgConnection {
-    use sqlx::Connection;
-    sqlx::PgConnection::connect(url).await.unwrap_or_else(|error| {
-        panic!("PostgreSQL at {url} is required for these tests and could not be reached: {error}")
-    })
-}
-
-async fn sqlx_execute(connection: &mut sqlx::PgConnection, sql: &str) {
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-        .execute(connection)
-        .await
-        .expect(sql);
 }
