@@ -469,7 +469,10 @@ test('login, two-factor step and user administration in Chromium', { timeout: 30
       await openLogin();
       await submitLogin(OPERATOR.username, OPERATOR.password);
       await expectLoggedIn(OPERATOR.displayName, 'Điều hành viên IOC · Cán bộ xã, phường');
-      assert.equal(await page.locator('#view-nav').isVisible(), false);
+      // The navigation offers the citizen report screens, and no admin screen.
+      assert.equal(await page.locator('#view-nav').isVisible(), true);
+      assert.equal(await page.getByRole('link', { name: 'Phản ánh hiện trường', exact: true }).isVisible(), true);
+      assert.equal(await page.getByRole('link', { name: 'Phản ánh được giao', exact: true }).isVisible(), true);
       assert.equal(await page.getByRole('link', { name: 'Quản trị người dùng' }).count(), 0);
 
       // Typing the address of the admin screen leads back to the dashboard.

@@ -1,8 +1,8 @@
 // End-to-end check of citizen reports against a running `haidang demo` server: a citizen
-// files a report on the public page in Chromium, an operator accepts and assigns it, the
-// Department of Construction answers it, the operator publishes it, and the public page
-// shows the result, all in Vietnamese. The staff steps go through the API with a session
-// cookie and the CSRF token, as the operators' screens would send them.
+// files a report on the public page in Chromium, an operator accepts and assigns it in the
+// operators' screen, the Department of Construction answers it in the officers' screen,
+// the operator publishes it, and the public page shows the result, all in Vietnamese. A
+// few steps go through the API with a session cookie and the CSRF token.
 //
 // Usage: scripts/e2e.sh (which creates the users `dieuhanh` and `soxd`), or set
 // HAIDANG_E2E_URL and HAIDANG_E2E_STAFF_PASSWORD yourself.
@@ -65,6 +65,35 @@ async function staffSession(base, username, password) {
   };
 }
 
+/** A 1×1 PNG, as an answer photo. */
+const TINY_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+/** Logs in through the page's login dialog. */
+async function logIn(page, username, password) {
+  await page.waitForSelector('body[data-ready="true"]', { timeout: WAIT_MS });
+  await page.click('#login-open');
+  await page.fill('#login-username', username);
+  await page.fill('#login-password', password);
+  await page.click('#login-submit');
+  await page.waitForSelector('body[data-session="user"]', { timeout: WAIT_MS });
+}
+
+async function logOut(page) {
+  await page.click('#logout-button');
+  await page.waitForSelector('body[data-session="anonymous"]', { timeout: WAIT_MS });
+}
+
+/** Opens a case of the list in a case screen and waits for its detail. */
+async function openCase(page, viewId, id) {
+  await page.fill(`#${viewId} .case-filters [data-field="q"]`, String(id));
+  await page.press(`#${viewId} .case-filters [data-field="q"]`, 'Enter');
+  const button = page.locator(`#${viewId} .case-open[data-case-id="${id}"]`);
+  await button.waitFor({ timeout: WAIT_MS });
+  await button.click();
+  await page.waitForSelector(`#${viewId} .case-detail[data-case-id="${id}"]`, { timeout: WAIT_MS });
+}
+
 test('a citizen report goes from the public form to the published result', { timeout: 180_000 }, async () => {
   const base = required('HAIDANG_E2E_URL', 'Run scripts/e2e.sh, or start `haidang demo` and set it to its URL.').replace(
     /\/+$/,
@@ -117,21 +146,90 @@ test('a citizen report goes from the public form to the published result', { tim
 
     const operator = await staffSession(base, 'dieuhanh', staffPassword);
     const agency = await staffSession(base, 'soxd', staffPassword);
-    await operator('POST', `/api/v1/cases/${id}/dispatch`, { event: 'accept', note: 'Phản ánh hợp lệ' });
-    const assigned = await operator('POST', `/api/v1/cases/${id}/dispatch`, {
-      event: 'assign',
-      agency: 'so-xd',
-      commune: '22945',
-    });
-    assert.equal(assigned.state_label, 'Đã chuyển xử lý');
-    const seen = await agency('GET', `/api/v1/cases/${id}`);
-    assert.equal(seen.reporter, null, 'the agency does not see the reporter');
-    assert.ok(!JSON.stringify(seen).includes('0912345678'));
+
+    // The main page links to the public page and back.
+    await page.click('.reports-sub a[href="/"]');
+    await page.waitForSelector('body[data-ready="true"]', { timeout: WAIT_MS });
+    assert.equal(await page.getAttribute('#public-reports-link', 'href'), '/phan-anh.html');
+
+    // The operator accepts and assigns the report in the operators' screen.
+    await page.goto(`${base}/#cases`);
+    await logIn(page, 'dieuhanh', staffPassword);
+    await page.waitForSelector('#view-cases[data-state="ready"]', { timeout: WAIT_MS });
+    await openCase(page, 'view-cases', id);
+    const detail = page.locator('#view-cases .case-detail');
+    assert.ok((await detail.textContent()).includes(description));
+    assert.ok(!(await detail.textContent()).includes('0912345678'), 'the reporter is masked');
+    await page.click('#view-cases .case-actions [data-event="accept"]');
+    await page.waitForSelector(`#view-cases .case-detail[data-case-id="${id}"][data-case-state="accepted"]`, { timeout: WAIT_MS });
+
+    // Reading the reporter in full needs a purpose.
+    await page.click('#view-cases .case-reporter-open');
+    await page.click('#case-purpose-submit');
+    await page.waitForSelector('#case-purpose-field-error:not([hidden])', { timeout: WAIT_MS });
+    await page.fill('#case-purpose', 'Gọi lại xác minh vị trí nắp cống');
+    await page.click('#case-purpose-submit');
+    await page.waitForSelector('#view-cases .case-reporter[data-masked="false"]', { timeout: WAIT_MS });
+    assert.ok((await page.textContent('#view-cases .case-reporter')).includes('0912345678'));
+
+    await page.click('#view-cases .case-actions [data-event="assign"]');
+    await page.waitForSelector('#case-action-dialog[open]', { timeout: WAIT_MS });
+    await page.selectOption('#case-action-agency', 'so-xd');
+    await page.selectOption('#case-action-commune', '22945');
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'cases-assign.png'), fullPage: true });
+    await page.click('#case-action-submit');
+    await page.waitForSelector(`#view-cases .case-detail[data-case-state="assigned"]`, { timeout: WAIT_MS });
+    const assignedText = await detail.textContent();
+    assert.ok(assignedText.includes('Đã chuyển xử lý'), assignedText);
+    assert.ok(assignedText.includes('Sở Xây dựng tỉnh Lâm Đồng'), assignedText);
+    assert.match(assignedText, /\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'cases-operator.png'), fullPage: true });
+    await logOut(page);
+
+    // The officer of the Department of Construction handles it in the officers' screen.
+    await page.goto(`${base}/#my-cases`);
+    await logIn(page, 'soxd', staffPassword);
+    await page.waitForSelector('#view-my-cases[data-state="ready"]', { timeout: WAIT_MS });
+    await openCase(page, 'view-my-cases', id);
+    const mine = page.locator('#view-my-cases .case-detail');
+    assert.equal(await page.locator('#view-my-cases .case-reporter').count(), 0, 'no reporter for the officer');
+    assert.ok(!(await mine.textContent()).includes('0912345678'));
+    // A step taken elsewhere meanwhile: the screen shows the server's 409 message.
     await agency('POST', `/api/v1/cases/${id}/handle`, { event: 'start' });
+    await page.click('#view-my-cases .case-actions [data-event="start"]');
+    await page.waitForSelector('#view-my-cases .case-action-error:not([hidden])', { timeout: WAIT_MS });
+    const conflict = await page.textContent('#view-my-cases .case-action-error');
+    assert.ok(conflict.includes('Không thể thực hiện bước "start"'), conflict);
+    await page.waitForSelector('#view-my-cases .case-detail[data-case-state="in_progress"]', { timeout: WAIT_MS });
+    // The browser logs the refused request itself; that one error is expected.
+    const expected = consoleErrors.findIndex((text) => text.includes('409'));
+    assert.notEqual(expected, -1, consoleErrors.join('\n'));
+    consoleErrors.splice(expected, 1);
+
     const answer = 'Đã thay nắp cống mới, đảm bảo an toàn giao thông.';
-    await agency('POST', `/api/v1/cases/${id}/handle`, { event: 'resolve', note: answer });
+    await page.click('#view-my-cases .case-actions [data-event="resolve"]');
+    await page.waitForSelector('#case-action-dialog[open]', { timeout: WAIT_MS });
+    // A file that is not a photo is refused before upload.
+    await page.setInputFiles('#case-action-photos', { name: 'bien-ban.txt', mimeType: 'text/plain', buffer: Buffer.from('biên bản') });
+    await page.fill('#case-action-note', answer);
+    await page.click('#case-action-submit');
+    await page.waitForSelector('#case-action-photos-error:not([hidden])', { timeout: WAIT_MS });
+    await page.setInputFiles('#case-action-photos', { name: 'ket-qua.png', mimeType: 'image/png', buffer: Buffer.from(TINY_PNG, 'base64') });
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'cases-resolve.png'), fullPage: true });
+    await page.click('#case-action-submit');
+    await page.waitForSelector('#view-my-cases .case-detail[data-case-state="resolved"]', { timeout: WAIT_MS });
+    await page.waitForSelector('#view-my-cases .case-photos img', { timeout: WAIT_MS });
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'cases-officer.png'), fullPage: true });
+
+    await page.goto(`${base}/#case-stats`);
+    await page.waitForSelector('#view-case-stats[data-state="ready"]', { timeout: WAIT_MS });
+    await page.screenshot({ path: path.join(OUTPUT_DIR, 'cases-statistics.png'), fullPage: true });
+    await logOut(page);
+
     const published = await operator('POST', `/api/v1/cases/${id}/dispatch`, { event: 'publish' });
     assert.equal(published.state_label, 'Đã công khai kết quả');
+    await page.goto(`${base}/phan-anh.html`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: WAIT_MS });
 
     // The citizen follows the report with the token.
     await page.fill('#track-token', token);
