@@ -223,6 +223,7 @@ impl ApiError {
             .iter()
             .map(|(name, value)| {
                 let text = match value {
+                    MessageArg::Text(text) if *name == "hint" => crate::i18n::hint(lang, text),
                     MessageArg::Text(text) => text.clone(),
                     MessageArg::Message(id) => message(lang, id, &[]),
                 };

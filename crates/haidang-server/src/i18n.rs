@@ -67,9 +67,43 @@ pub fn message(lang: Lang, id: &str, args: &[(&str, String)]) -> String {
     LOCALES.lookup_with_args(lang.id(), id, &args)
 }
 
+/// Returns a parameter hint in `lang`. Hints are written in English in the code; the
+/// Vietnamese text of each is in `server.ftl` under an id derived from the English words.
+pub fn hint(lang: Lang, english: &str) -> String {
+    if lang == Lang::En {
+        return english.to_owned();
+    }
+    LOCALES
+        .try_lookup(lang.id(), &hint_id(english))
+        .unwrap_or_else(|| english.to_owned())
+}
+
+/// Derives the message id of a hint: `hint-` and its lower-case letters and digits, every
+/// other run of characters as one `-`, at most 60 characters.
+fn hint_id(english: &str) -> String {
+    let mut slug = String::with_capacity(english.len());
+    for c in english.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let trimmed: String = slug.trim_matches('-').chars().take(60).collect();
+    format!("hint-{}", trimmed.trim_end_matches('-'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hints_are_translated_for_vietnamese() {
+        assert_eq!(hint(Lang::Vi, "raw, hour, day or month"), "raw, hour, day hoặc month");
+        assert_eq!(hint(Lang::En, "raw, hour, day or month"), "raw, hour, day or month");
+        assert_eq!(hint(Lang::Vi, "an unknown hint"), "an unknown hint");
+        assert_eq!(hint_id("a start before `to`"), "hint-a-start-before-to");
+    }
 
     #[test]
     fn english_chosen_by_header() {
