@@ -44,7 +44,7 @@ export type DispatchEvent = (typeof DISPATCH_EVENTS)[number];
 export type HandleEvent = (typeof HANDLE_EVENTS)[number];
 export type CaseEvent = DispatchEvent | HandleEvent;
 
-/** Who works on a screen: the operator dispatches, a leader only reads, an officer handles. */
+/** Mode of a case screen: the operator dispatches, a leader only reads, an officer handles. */
 export type CaseMode = 'dispatch' | 'read' | 'handle';
 
 /** States that still count against the deadline (the open ones). */
@@ -64,13 +64,13 @@ export function eventIsDirect(event: CaseEvent): boolean {
   return ['accept', 'approve_extension', 'publish', 'close', 'start'].includes(event);
 }
 
-/** The path segment that takes a step. */
+/** Returns the path segment that takes a step. */
 export function eventPath(event: CaseEvent): 'dispatch' | 'handle' {
   return (HANDLE_EVENTS as readonly string[]).includes(event) ? 'handle' : 'dispatch';
 }
 
 /**
- * The steps a screen offers on a case: the server's `allowed_events` of the case, kept to
+ * Lists the steps a screen offers on a case: the server's `allowed_events` of the case, kept to
  * those of the screen's party. Merging is offered only when a duplicate was found, from
  * the duplicates list, so it is left out here.
  */
@@ -82,7 +82,7 @@ export function actionsFor(mode: CaseMode, allowedEvents: readonly string[]): Ca
   return allowedEvents.filter((event): event is CaseEvent => own.includes(event) && event !== 'merge');
 }
 
-/** Whether the operator may merge the case into another one in its current state. */
+/** Tells whether the operator may merge the case into another one in its current state. */
 export function canMerge(mode: CaseMode, allowedEvents: readonly string[]): boolean {
   return mode === 'dispatch' && allowedEvents.includes('merge');
 }
@@ -94,7 +94,7 @@ function grantsWith(session: Pick<SessionView, 'grants' | 'stage'> | null, roles
   return session.grants.filter((grant) => roles.includes(grant.role));
 }
 
-/** The mode of the operators' screen for a session, or null when the session may not open it. */
+/** Returns the mode of the operators' screen for a session, or null when the session may not open it. */
 export function dispatchModeOf(session: Pick<SessionView, 'grants' | 'stage'> | null): CaseMode | null {
   if (hasRole(session, 'admin') || hasRole(session, 'operator')) {
     return 'dispatch';
@@ -105,12 +105,12 @@ export function dispatchModeOf(session: Pick<SessionView, 'grants' | 'stage'> | 
   return null;
 }
 
-/** Whether the session handles cases of an agency or a commune. */
+/** Tells whether the session handles cases of an agency or a commune. */
 export function handlesCases(session: Pick<SessionView, 'grants' | 'stage'> | null): boolean {
   return grantsWith(session, ['agency_officer', 'commune_officer']).length > 0;
 }
 
-/** Whether the session reads the case statistics and the overdue list. */
+/** Tells whether the session reads the case statistics and the overdue list. */
 export function readsCaseStatistics(session: Pick<SessionView, 'grants' | 'stage'> | null): boolean {
   return dispatchModeOf(session) !== null || handlesCases(session);
 }
