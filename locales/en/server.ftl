@@ -86,3 +86,4 @@ error-photo-too-large = The photo is larger than { $limit }. Send a smaller phot
 error-photo-type = The photo must be a JPEG or PNG file.
 error-not-logged-in = You are not logged in, or your session has expired. Log in again.
 error-wrong-current-password = The current password is wrong.
+error-self-lockout = You cannot disable your own account or remove your own administrator role. Ask another administrator.

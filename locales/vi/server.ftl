@@ -86,6 +86,7 @@ error-photo-too-large = Ảnh lớn hơn { $limit }. Hãy gửi ảnh nhỏ hơn
 error-photo-type = Ảnh phải là JPEG hoặc PNG.
 error-not-logged-in = Bạn chưa đăng nhập hoặc phiên làm việc đã hết hạn. Hãy đăng nhập lại.
 error-wrong-current-password = Mật khẩu hiện tại không đúng.
+error-self-lockout = Bạn không thể tự khóa tài khoản của mình hoặc tự bỏ vai trò quản trị hệ thống. Nhờ một quản trị viên khác thực hiện.
 
 ## Gợi ý giá trị đúng trong thông báo lỗi tham số
 

@@ -76,6 +76,11 @@ impl ApiError {
         Self::new(StatusCode::UNAUTHORIZED, "NOT_LOGGED_IN", "error-not-logged-in")
     }
 
+    /// An administrator tried to disable their own account or drop their own administrator role.
+    pub fn self_lockout() -> Self {
+        Self::new(StatusCode::CONFLICT, "SELF_LOCKOUT", "error-self-lockout")
+    }
+
     /// The current password given to change it is wrong.
     pub fn wrong_current_password() -> Self {
         Self::new(

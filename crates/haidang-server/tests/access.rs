@@ -301,6 +301,18 @@ async fn login_with_two_factor_and_logout(backend: Backend) {
 
     let (status, _, users) = app.send("GET", "/api/v1/users", &auth, None).await;
     assert_eq!(status, StatusCode::OK);
+    let own_id = users["users"][0]["id"].as_str().unwrap().to_owned();
+    let disable_self = json!({"disabled": true}).to_string();
+    let (status, _, error) = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{own_id}"),
+            &auth,
+            Some(("application/json", disable_self.into())),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{error}");
+    assert_eq!(error["error"]["code"], "SELF_LOCKOUT");
     assert_eq!(users["users"][0]["username"], "quantri");
     assert!(
         users["users"][0].get("password_hash").is_none(),

@@ -177,6 +177,15 @@ pub async fn update(
         Some(grants) => Some(parse_grants(&state, grants).await?),
         None => None,
     };
+    // An administrator cannot disable their own account or drop their own administrator
+    // role, so the system always keeps someone who can manage it.
+    let own_account = principal.actor() == format!("user:{id}");
+    let drops_admin = grants
+        .as_ref()
+        .is_some_and(|g| !g.iter().any(|grant| grant.role == Role::Admin));
+    if own_account && (patch.disabled == Some(true) || drops_admin) {
+        return Err(ApiError::self_lockout());
+    }
     let password_hash = match &patch.password {
         Some(password) => {
             check_new_password(password, &user.username).map_err(|p| ApiError::weak_password(p.message_id()))?;
