@@ -169,14 +169,15 @@ pub async fn file_case(
     let description = optional_text(Some(intake.description.clone()), 4000, "description")?
         .ok_or_else(|| invalid("description", "", "a description of the problem"))?;
     let address_text = optional_text(intake.address.clone(), 300, "address_string")?;
+    let has_commune = intake.commune.is_some() || intake.attributes.contains_key("commune");
     match (intake.lat, intake.lon) {
         (Some(lat), Some(lon)) => {
             if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
                 return Err(invalid("lat/long", &format!("{lat},{lon}"), "WGS 84 degrees"));
             }
         }
-        (None, None) if address_text.is_some() => {}
-        (None, None) => return Err(invalid("lat/long", "", "a location: lat and long, or address_string")),
+        (None, None) if address_text.is_some() || has_commune => {}
+        (None, None) => return Err(invalid("lat/long", "", "a location: lat and long, address_string or a commune")),
         _ => return Err(invalid("lat/long", "", "both lat and long")),
     }
     let phone = optional_text(intake.phone.clone(), 20, "phone")?;
