@@ -177,7 +177,13 @@ pub async fn file_case(
             }
         }
         (None, None) if address_text.is_some() || has_commune => {}
-        (None, None) => return Err(invalid("lat/long", "", "a location: lat and long, address_string or a commune")),
+        (None, None) => {
+            return Err(invalid(
+                "lat/long",
+                "",
+                "a location: lat and long, address_string or a commune",
+            ));
+        }
         _ => return Err(invalid("lat/long", "", "both lat and long")),
     }
     let phone = optional_text(intake.phone.clone(), 20, "phone")?;
