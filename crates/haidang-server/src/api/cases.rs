@@ -1216,38 +1216,50 @@ pub async fn statistics_of(
     scope: Option<Vec<ScopeClause>>,
     only_public: bool,
 ) -> Result<Statistics, ApiError> {
-    // NOTE: the counts are made over at most 100,000 cases read into memory; a larger
-    // deployment needs them aggregated in SQL.
-    let filter = CaseFilter {
-        scope,
-        limit: 100_000,
-        ..CaseFilter::default()
-    };
+    // Cases are read a page at a time, so memory stays flat however many there are.
+    // NOTE: every case is read on each call; a province with millions of cases would want
+    // the counts kept up to date in SQL instead.
+    const PAGE: i64 = 10_000;
     let now = state.now();
     let names = Names::load(state).await?;
     let mut total = TimelinessCounts::default();
     let mut by_agency: BTreeMap<String, TimelinessCounts> = BTreeMap::new();
     let mut by_category: BTreeMap<String, TimelinessCounts> = BTreeMap::new();
-    for case in state.store.cases(filter).await? {
-        if only_public && case.state == CaseState::Received {
-            continue;
+    let mut offset = 0;
+    loop {
+        let filter = CaseFilter {
+            scope: scope.clone(),
+            limit: PAGE,
+            offset,
+            ..CaseFilter::default()
+        };
+        let page = state.store.cases(filter).await?;
+        let count = page.len() as i64;
+        for case in page {
+            if only_public && case.state == CaseState::Received {
+                continue;
+            }
+            let value = timeliness(
+                &DeadlineFacts {
+                    state: case.state,
+                    original_deadline: case.original_deadline,
+                    deadline: case.deadline,
+                    extension_approved: case.extension_approved,
+                    resolved_at: case.resolved_at,
+                },
+                now,
+            );
+            total.add(value);
+            by_agency
+                .entry(case.agency_key.clone().unwrap_or_default())
+                .or_default()
+                .add(value);
+            by_category.entry(case.category_code.clone()).or_default().add(value);
         }
-        let value = timeliness(
-            &DeadlineFacts {
-                state: case.state,
-                original_deadline: case.original_deadline,
-                deadline: case.deadline,
-                extension_approved: case.extension_approved,
-                resolved_at: case.resolved_at,
-            },
-            now,
-        );
-        total.add(value);
-        by_agency
-            .entry(case.agency_key.clone().unwrap_or_default())
-            .or_default()
-            .add(value);
-        by_category.entry(case.category_code.clone()).or_default().add(value);
+        if count < PAGE {
+            break;
+        }
+        offset += PAGE;
     }
     let rows = |map: BTreeMap<String, TimelinessCounts>, name: &dyn Fn(&str) -> String| {
         map.into_iter()
