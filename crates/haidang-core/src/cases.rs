@@ -19,13 +19,13 @@ pub enum CaseState {
     Assigned,
     /// Đang xử lý.
     InProgress,
-    /// Đề nghị gia hạn: the handler asked for more time.
+    /// Đề nghị gia hạn: the handler requested more time.
     ExtensionRequested,
-    /// Đã xử lý: the handler answered.
+    /// Đã xử lý: the handler sent the result.
     Resolved,
-    /// Đã công khai: the answer is public.
+    /// Đã công khai: the result is public.
     Published,
-    /// Đã đánh giá: the citizen rated the answer.
+    /// Đã đánh giá: the citizen rated the result.
     Rated,
     /// Đã đóng.
     Closed,
@@ -126,7 +126,7 @@ impl CaseState {
     }
 }
 
-/// What moves a case.
+/// Event that moves a case from one state to another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
@@ -147,7 +147,7 @@ pub enum EventKind {
     Merge,
 }
 
-/// Who may cause an event.
+/// Party that may cause an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Party {
@@ -266,7 +266,7 @@ pub fn next_state(state: CaseState, event: EventKind) -> Result<CaseState, Illeg
     })
 }
 
-/// How a case counts in the statistics.
+/// Class of a case in the handling statistics: on time, late and so on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Timeliness {
