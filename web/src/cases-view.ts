@@ -557,7 +557,13 @@ export class CaseWorkView {
       byId(id).hidden = !visible;
     };
     show('case-action-note-field', event !== 'assign');
-    byId('case-action-note-label').textContent = t.t(event === 'resolve' ? 'case-answer' : event === 'assign' ? 'case-note' : 'case-reason');
+    let noteLabel = 'case-reason';
+    if (event === 'resolve') {
+      noteLabel = 'case-answer';
+    } else if (event === 'assign') {
+      noteLabel = 'case-note';
+    }
+    byId('case-action-note-label').textContent = t.t(noteLabel);
     show('case-action-agency-field', event === 'assign');
     show('case-action-commune-field', event === 'assign');
     show('case-action-days-field', event === 'request_extension');

@@ -66,12 +66,12 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", "error-forbidden").arg("role", role)
     }
 
-    /// The caller's grants do not include the action.
+    /// Builds the error for a caller whose grants do not include the action.
     pub fn forbidden_action() -> Self {
         Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", "error-forbidden-action")
     }
 
-    /// A browser route was called without a session.
+    /// Builds the error for a browser route called without a session.
     pub fn not_logged_in() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "NOT_LOGGED_IN", "error-not-logged-in")
     }
@@ -81,7 +81,7 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, "SELF_LOCKOUT", "error-self-lockout")
     }
 
-    /// The current password given to change it is wrong.
+    /// Builds the error for a wrong current password given to change it.
     pub fn wrong_current_password() -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

@@ -932,7 +932,7 @@ pub async fn handle(
     Ok(Json(case_view(&state, &principal, &names, &updated)))
 }
 
-/// The 409 answer to a step that the case's state does not allow.
+/// The 409 response to a step that the case's state does not allow.
 pub fn illegal_transition(state: CaseState, event: &str) -> ApiError {
     ApiError::with_message(
         StatusCode::CONFLICT,
